@@ -1,0 +1,85 @@
+package main
+
+import (
+	"debug/elf"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// buildGo links a small Go program the way the Makefile links the kernel.
+func buildGo(t *testing.T, ldflags string) string {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "main.go")
+	os.WriteFile(src, []byte("package main\n\nfunc main() { println(\"hi\") }\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module hi\n\ngo 1.26\n"), 0o644)
+	out := filepath.Join(dir, "hi.elf")
+	cmd := exec.Command("go", "build", "-o", out, "-ldflags", ldflags, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	return out
+}
+
+func TestInspectGoELF(t *testing.T) {
+	path := buildGo(t, "-T 0x103000")
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := Inspect(f, 0x102000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.Base != 0x102000 || img.FileSize == 0 || img.MemSize < img.FileSize || img.MemSize%pageSize != 0 {
+		t.Errorf("layout %+v", img)
+	}
+	if img.Entry != f.Entry {
+		t.Errorf("entry %#x, ELF says %#x", img.Entry, f.Entry)
+	}
+	ld := img.LinkerScript("x.elf")
+	for _, sym := range []string{"GO_BASE = 0x102000;", "GO_ENTRY", "GO_FILE_SIZE", "GO_MEM_SIZE"} {
+		if !strings.Contains(ld, sym) {
+			t.Errorf("linker script lacks %q:\n%s", sym, ld)
+		}
+	}
+
+	// The same file against another base is refused with a hint.
+	if _, err := Inspect(f, 0x400000); err == nil || !strings.Contains(err.Error(), "-T") {
+		t.Errorf("wrong base: %v", err)
+	}
+}
+
+func TestRun(t *testing.T) {
+	path := buildGo(t, "-T 0x103000")
+	dir := t.TempDir()
+	bin, ld := filepath.Join(dir, "go.bin"), filepath.Join(dir, "go.ld")
+	if err := run(path, "0x102000", bin, ld); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := elf.Open(path)
+	defer f.Close()
+	img, _ := Inspect(f, 0x102000)
+	data, _ := os.ReadFile(bin)
+	if uint64(len(data)) != img.FileSize {
+		t.Fatalf("go.bin is %d bytes, want %d", len(data), img.FileSize)
+	}
+	// go.bin is the memory image: each segment's bytes sit at vaddr-base.
+	for _, p := range f.Progs {
+		if p.Type != elf.PT_LOAD {
+			continue
+		}
+		want := make([]byte, p.Filesz)
+		p.ReadAt(want, 0)
+		got := data[p.Vaddr-img.Base : p.Vaddr-img.Base+p.Filesz]
+		if string(got) != string(want) {
+			t.Errorf("segment at %#x differs in go.bin", p.Vaddr)
+		}
+	}
+}
