@@ -1,0 +1,49 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+)
+
+// In-kernel tests. The command line test=NAME runs one; it prints
+// "test NAME: PASS" or "test NAME: FAIL <reason>", and exit_group turns
+// the exit status into QEMU's pass (33) or fail (35) status. test=list
+// prints the names.
+
+type kernelTest struct {
+	run  func() error
+	note string
+}
+
+var tests = map[string]kernelTest{
+	"boot":    {testBoot, "the memory map has usable RAM, the command line was read, the console works"},
+	"runtime": {testRuntime, "maps, fmt, interfaces, closures, 256 MiB of allocation, GC, recover"},
+	"panic":   {testPanic, "an unrecovered panic prints Go's report and fails"},
+	"enosys":  {testEnosys, "unknown system calls fail with ENOSYS and are logged once"},
+	"threads": {testThreads, "clone makes threads that run; they wait and wake through futexes"},
+}
+
+func runTest(name string) {
+	if name == "list" {
+		names := make([]string, 0, len(tests))
+		for n := range tests {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		fmt.Printf("tests: %s\n", strings.Join(names, " "))
+		os.Exit(0)
+	}
+	t, ok := tests[name]
+	if !ok {
+		fmt.Printf("test %s: FAIL unknown test (test=list names them)\n", name)
+		os.Exit(1)
+	}
+	if err := t.run(); err != nil {
+		fmt.Printf("test %s: FAIL %v\n", name, err)
+		os.Exit(1)
+	}
+	fmt.Printf("test %s: PASS\n", name)
+	os.Exit(0)
+}

@@ -1,0 +1,22 @@
+// Command kernel is the gokernel kernel: a bare-metal x86-64 kernel that
+// runs the unmodified Go runtime by serving its Linux system calls.
+//
+// Boot starts in boot/ (the multiboot stub), continues in start.go (ring 0,
+// before the runtime) and enters the Go runtime's own entry point, which
+// initialises itself and calls main below in ring 3, like any Linux
+// program. See README.md for the whole flow.
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+)
+
+func main() {
+	fmt.Printf("go: runtime up (%s)\n", runtime.Version())
+	if name, ok := os.LookupEnv("test"); ok {
+		runTest(name)
+		return
+	}
+}

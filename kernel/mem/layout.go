@@ -1,0 +1,46 @@
+// Package mem manages the kernel's single address space: the layout of
+// virtual memory, the 4-level page tables (SDM Vol. 3A §4.5), the direct
+// map of physical memory, demand paging of the areas that the Go runtime
+// maps with mmap, and checked access to user memory from system calls.
+//
+// Layout (48-bit canonical addresses):
+//
+//	0x0000_0000_0000_0000  page 0: never mapped, so nil dereferences fault
+//	0x0000_0000_0010_0000  kernel image (boot stub, then the Go program at
+//	                       its link address), identity mapped
+//	0x0000_0001_0000_0000  UserMin: start of the mmap area
+//	0x0000_7fff_ffff_f000  UserMax: end of the mmap area; the main thread's
+//	                       stack sits just below it
+//	0xffff_8000_0000_0000  DirectMap: all physical memory, supervisor only
+//	0xffff_ff80_0000_0000  KernelStacks: per-CPU stacks with guard pages
+//
+// The lower half is what the Go runtime sees as its Linux process: the
+// Go image and the areas it maps are user pages (the runtime runs in ring
+// 3). The upper half is supervisor-only kernel memory.
+package mem
+
+const (
+	PageSize  = 4096
+	PageShift = 12
+
+	UserMin   = 0x0000_0001_0000_0000
+	UserMax   = 0x0000_7fff_ffff_f000
+	DirectMap = 0xffff_8000_0000_0000
+
+	KernelStacks = 0xffff_ff80_0000_0000
+)
+
+// Virt returns the direct-map address of physical address pa.
+//
+//go:nosplit
+func Virt(pa uint64) uintptr { return uintptr(pa + DirectMap) }
+
+// PageRoundUp rounds n up to a multiple of PageSize.
+//
+//go:nosplit
+func PageRoundUp(n uint64) uint64 { return (n + PageSize - 1) &^ (PageSize - 1) }
+
+// PageRoundDown rounds n down to a multiple of PageSize.
+//
+//go:nosplit
+func PageRoundDown(n uint64) uint64 { return n &^ (PageSize - 1) }

@@ -1,0 +1,151 @@
+package mem
+
+import (
+	"unsafe"
+
+	"gokernel/arch"
+	"gokernel/kernel/mem/phys"
+)
+
+// 4-level paging (SDM Vol. 3A §4.5): PML4 -> PDPT -> PD -> PT, 512 entries
+// each, indexed by bits 47:39, 38:30, 29:21 and 20:12 of the address.
+
+// Frames is the physical frame allocator. It lives here because page tables
+// are its main client; the system calls reach it through mem as well.
+var Frames phys.Allocator
+
+var (
+	root    uint64   // physical address of the PML4
+	nx      arch.PTE // PTE_NX when the CPU supports it, else 0
+	earlyHi uint64   // while > 0, page tables must come from below this address
+)
+
+type table [512]arch.PTE
+
+//go:nosplit
+func tableAt(pa uint64) *table { return (*table)(unsafe.Pointer(Virt(pa))) }
+
+//go:nosplit
+func index(va uintptr, level uint) uint { return uint(va>>(PageShift+9*level)) & 511 }
+
+// allocFrame returns a zeroed frame.
+//
+//go:nosplit
+func allocFrame() (uint64, bool) {
+	var pa uint64
+	var ok bool
+	if earlyHi != 0 {
+		pa, ok = Frames.AllocBelow(earlyHi)
+	} else {
+		pa, ok = Frames.Alloc()
+	}
+	if ok {
+		*tableAt(pa) = table{}
+	}
+	return pa, ok
+}
+
+// walk returns the entry for va at level (0 = PT, 1 = PD, 2 = PDPT) in the
+// tables under root, creating missing tables if create is set. Tables
+// below a user address are user-accessible: the leaf decides the access.
+// It returns nil if a table is missing (and create is false), if memory
+// ran out, or if a large page is in the way.
+//
+//go:nosplit
+func walk(va uintptr, level uint, create bool) *arch.PTE {
+	t := tableAt(root)
+	for l := uint(3); l > level; l-- {
+		e := &t[index(va, l)]
+		if !e.Present() {
+			if !create {
+				return nil
+			}
+			pa, ok := allocFrame()
+			if !ok {
+				return nil
+			}
+			flags := arch.PTE_P | arch.PTE_W
+			if va < UserMax {
+				flags |= arch.PTE_U
+			}
+			*e = arch.PTE(pa) | flags
+		} else if *e&arch.PTE_PS != 0 {
+			return nil
+		}
+		t = tableAt(e.Addr())
+	}
+	return &t[index(va, level)]
+}
+
+// Map maps the 4 KiB page at va to frame pa with flags (PTE_P is added).
+// It returns false when a page table could not be allocated.
+//
+//go:nosplit
+func Map(va uintptr, pa uint64, flags arch.PTE) bool {
+	e := walk(va, 0, true)
+	if e == nil {
+		return false
+	}
+	*e = arch.PTE(pa)&arch.PTE_ADDR | flags | arch.PTE_P
+	arch.Invlpg(va)
+	return true
+}
+
+// mapLarge maps the 2 MiB page at va to pa (both 2 MiB aligned).
+//
+//go:nosplit
+func mapLarge(va uintptr, pa uint64, flags arch.PTE) bool {
+	e := walk(va, 1, true)
+	if e == nil {
+		return false
+	}
+	*e = arch.PTE(pa)&arch.PTE_ADDR | flags | arch.PTE_P | arch.PTE_PS
+	return true
+}
+
+// Lookup returns the leaf entry mapping va, or 0.
+//
+//go:nosplit
+func Lookup(va uintptr) arch.PTE {
+	if e := walk(va, 0, false); e != nil {
+		return *e
+	}
+	return 0
+}
+
+// SetFlags rewrites the flags of va's entry if it is present.
+//
+//go:nosplit
+func SetFlags(va uintptr, flags arch.PTE) {
+	if e := walk(va, 0, false); e != nil && e.Present() {
+		*e = arch.PTE(e.Addr()) | flags | arch.PTE_P
+		arch.Invlpg(va)
+	}
+}
+
+// UnmapRange removes the 4 KiB mappings in [start, end) and frees their
+// frames. Absent tables are skipped a whole table at a time, so unmapping a
+// large, mostly untouched reservation is cheap.
+//
+//go:nosplit
+func UnmapRange(start, end uintptr) {
+	for va := start; va < end; {
+		e := walk(va, 0, false)
+		if e == nil {
+			// No page table here: skip to the next 2 MiB boundary.
+			next := (va + (1 << 21)) &^ ((1 << 21) - 1)
+			if next <= va {
+				return
+			}
+			va = next
+			continue
+		}
+		if e.Present() {
+			pa := e.Addr()
+			*e = 0
+			arch.Invlpg(va)
+			Frames.Free(pa)
+		}
+		va += PageSize
+	}
+}

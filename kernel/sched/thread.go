@@ -1,0 +1,157 @@
+// Package sched runs the Linux threads that the Go runtime creates with
+// clone: a fixed table of threads, a FIFO run queue, blocking with
+// deadlines, and the idle wait when nothing can run.
+//
+// The kernel keeps no stack per thread. A thread that is not running is its
+// saved arch.Frame (registers, FXSAVE area) plus its FS base; the ring-0
+// core runs on one per-CPU kernel stack. A system call that blocks does not
+// sleep inside the kernel: its handler records why the thread waits and
+// what it will return, and Switch then stores the frame and loads another
+// thread's. This keeps every kernel path short and non-blocking, and needs
+// no kernel stack per thread.
+//
+// Everything here runs in ring 0 with interrupts disabled, on one CPU, so
+// the tables need no locks. All functions are //go:nosplit and allocate
+// nothing; the state holds no Go pointers.
+package sched
+
+import (
+	"gokernel/arch"
+	"gokernel/kernel/linux"
+)
+
+// MaxThreads bounds the thread table. The Go runtime with GOMAXPROCS=1
+// uses about five threads; clone beyond the limit fails with EAGAIN, and
+// the runtime reports that itself.
+const MaxThreads = 128
+
+// State is a thread's scheduling state.
+type State uint8
+
+const (
+	Free     State = iota
+	Runnable       // in the run queue
+	Running        // on the CPU
+	Blocked        // waiting for a wake-up or its deadline
+	Exited         // gone; the slot is freed when the thread is switched away from
+)
+
+// WaitKind says what a blocked thread waits for; it decides the result a
+// timeout delivers.
+type WaitKind uint8
+
+const (
+	WaitNone  WaitKind = iota
+	WaitFutex          // FUTEX_WAIT: woken by FUTEX_WAKE on Addr; timeout gives -ETIMEDOUT
+	WaitSleep          // nanosleep: only the deadline ends it; result 0
+	WaitPoll           // epoll_pwait: woken by an event (the call restarts); timeout gives 0
+)
+
+// Thread is one Linux thread of the Go runtime.
+type Thread struct {
+	Frame  arch.Frame // saved state while not running
+	FSBase uint64
+
+	TID      int32
+	State    State
+	Wait     WaitKind
+	Addr     uint64 // futex address or wait object
+	Deadline int64  // clock.Nanotime() at which the wait ends; 0: none
+
+	next int32 // run-queue link: index+1 of the next thread, 0 at the end
+
+	// Signal state (rt_sigprocmask, sigaltstack).
+	SigMask  uint64
+	AltStack linux.StackT
+}
+
+var (
+	threads  [MaxThreads]Thread
+	cur      int32 = -1 // index of the running thread, -1 when none
+	runHead  int32      // index+1, 0 when empty
+	runTail  int32
+	lastTID  int32
+	nthreads int32
+)
+
+// Current returns the running thread, or nil before the first Switch.
+//
+//go:nosplit
+func Current() *Thread {
+	if uint32(cur) < MaxThreads {
+		return &threads[cur]
+	}
+	return nil
+}
+
+// Count returns the number of live threads.
+//
+//go:nosplit
+func Count() int { return int(nthreads) }
+
+// alloc takes a free slot and gives it a new thread ID.
+//
+//go:nosplit
+func alloc() (int32, *Thread) {
+	for i := int32(0); i < MaxThreads; i++ {
+		t := &threads[i]
+		if t.State == Free {
+			*t = Thread{}
+			lastTID++
+			t.TID = lastTID
+			nthreads++
+			return i, t
+		}
+	}
+	return -1, nil
+}
+
+// New creates a runnable thread that starts with frame f and FS base fs.
+// The first thread created gets TID 1, which the kernel also reports as
+// the process ID, as Linux does for a process's first thread.
+//
+//go:nosplit
+func New(f *arch.Frame, fs uint64) (*Thread, bool) {
+	i, t := alloc()
+	if t == nil {
+		return nil, false
+	}
+	t.Frame = *f
+	t.FSBase = fs
+	enqueue(i)
+	return t, true
+}
+
+//go:nosplit
+func enqueue(i int32) {
+	if uint32(i) >= MaxThreads {
+		return
+	}
+	t := &threads[i]
+	t.State = Runnable
+	t.next = 0
+	if runTail == 0 {
+		runHead = i + 1
+	} else if j := runTail - 1; uint32(j) < MaxThreads {
+		threads[j].next = i + 1
+	}
+	runTail = i + 1
+}
+
+//go:nosplit
+func dequeue() int32 {
+	if runHead == 0 {
+		return -1
+	}
+	i := runHead - 1
+	if uint32(i) >= MaxThreads {
+		runHead, runTail = 0, 0
+		return -1
+	}
+	runHead = threads[i].next
+	if runHead == 0 {
+		runTail = 0
+	}
+	threads[i].next = 0
+	return i
+}

@@ -1,0 +1,98 @@
+package sys
+
+import (
+	"gokernel/arch"
+	"gokernel/kernel/linux"
+	"gokernel/kernel/mem"
+)
+
+// sysUname fills struct utsname: six 65-byte strings.
+//
+//go:nosplit
+func sysUname(f *arch.Frame) uint64 {
+	b, ok := mem.UserBytes(arg1(f), 6*linux.UtsnameLen, true)
+	if !ok || len(b) < 6*linux.UtsnameLen {
+		return linux.EFAULT.Ret()
+	}
+	fields := [6]string{"Linux", "gokernel", "6.1.0-gokernel", "#1 gokernel", "x86_64", "(none)"}
+	for i, s := range fields {
+		field := b[i*linux.UtsnameLen : (i+1)*linux.UtsnameLen]
+		for j := range field {
+			field[j] = 0
+		}
+		copy(field[:linux.UtsnameLen-1], s)
+	}
+	return 0
+}
+
+// sysPrlimit64 reports generous fixed limits and accepts new ones.
+//
+//go:nosplit
+func sysPrlimit64(f *arch.Frame) uint64 {
+	resource, old := arg2(f), arg4(f)
+	cur, max := linux.RLIM_INFINITY, linux.RLIM_INFINITY
+	switch resource {
+	case linux.RLIMIT_NOFILE:
+		cur, max = 64, 64 // the size of the descriptor table
+	case linux.RLIMIT_STACK:
+		cur = 8 << 20
+	}
+	if old != 0 && (!mem.PutUser64(old, cur) || !mem.PutUser64(old+8, max)) {
+		return linux.EFAULT.Ret()
+	}
+	return 0
+}
+
+var rngState uint64
+
+// sysGetrandom fills the buffer from RDRAND, or from an xorshift generator
+// seeded with the TSC when the CPU has no RDRAND. The fallback is not
+// cryptographically strong, and it says so at boot.
+//
+//go:nosplit
+func sysGetrandom(f *arch.Frame) uint64 {
+	buf, n := arg1(f), arg2(f)
+	if n > 1<<20 {
+		n = 1 << 20
+	}
+	b, ok := mem.UserBytes(buf, n, true)
+	if !ok {
+		return linux.EFAULT.Ret()
+	}
+	for i := 0; i < len(b); i += 8 {
+		v := Random64()
+		for j := 0; j < 8 && i+j < len(b); j++ {
+			b[i+j] = byte(v >> (8 * j))
+		}
+	}
+	return n
+}
+
+// Random64 returns 64 random bits (see sysGetrandom for the source).
+//
+//go:nosplit
+func Random64() uint64 {
+	if hasRdrand {
+		for i := 0; i < 10; i++ {
+			if v, ok := arch.Rdrand(); ok {
+				return v
+			}
+		}
+	}
+	if rngState == 0 {
+		rngState = arch.Rdtsc() | 1
+	}
+	rngState ^= rngState << 13
+	rngState ^= rngState >> 7
+	rngState ^= rngState << 17
+	return rngState ^ arch.Rdtsc()
+}
+
+var hasRdrand bool
+
+// Init prepares the personality. Called once at boot.
+//
+//go:nosplit
+func Init() {
+	hasRdrand = arch.HasRdrand()
+}

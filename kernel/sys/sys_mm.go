@@ -1,0 +1,125 @@
+package sys
+
+import (
+	"gokernel/arch"
+	"gokernel/kernel/linux"
+	"gokernel/kernel/mem"
+	"gokernel/kernel/mem/vma"
+)
+
+// Memory: mmap and friends over mem.User, the area list. Pages are not
+// allocated here; the page-fault handler gives an area's pages zeroed
+// frames on first touch, so reservations cost nothing.
+
+//go:nosplit
+func vmaErrno(err error) linux.Errno {
+	switch err {
+	case vma.ErrExist:
+		return linux.EEXIST
+	case vma.ErrInval:
+		return linux.EINVAL
+	}
+	return linux.ENOMEM
+}
+
+//go:nosplit
+func sysMmap(f *arch.Frame) uint64 {
+	addr, length, prot, flags, fd := arg1(f), arg2(f), arg3(f), arg4(f), int64(int32(arg5(f)))
+	if length == 0 || prot&^uint64(linux.PROT_READ|linux.PROT_WRITE|linux.PROT_EXEC) != 0 {
+		return linux.EINVAL.Ret()
+	}
+	if flags&linux.MAP_ANONYMOUS == 0 || fd != -1 {
+		return linux.ENODEV.Ret()
+	}
+	how := vma.Hint
+	switch {
+	case flags&linux.MAP_FIXED != 0:
+		how = vma.Fixed
+	case flags&linux.MAP_FIXED_NOREPLACE != 0:
+		how = vma.FixedNoReplace
+	default:
+		addr = mem.PageRoundDown(addr)
+	}
+	length = mem.PageRoundUp(length)
+	if length == 0 { // rounding overflowed
+		return linux.ENOMEM.Ret()
+	}
+	got, err := mem.User.Map(addr, length, uint32(prot), 0, how)
+	if err != nil {
+		return vmaErrno(err).Ret()
+	}
+	if how == vma.Fixed {
+		// MAP_FIXED replaces what was there: its old pages go, and the new
+		// mapping reads as zeros.
+		mem.UnmapRange(uintptr(got), uintptr(got+length))
+	}
+	return got
+}
+
+//go:nosplit
+func sysMunmap(f *arch.Frame) uint64 {
+	addr, length := arg1(f), mem.PageRoundUp(arg2(f))
+	if addr&(mem.PageSize-1) != 0 || length == 0 {
+		return linux.EINVAL.Ret()
+	}
+	if err := mem.User.Unmap(addr, length); err != nil {
+		return vmaErrno(err).Ret()
+	}
+	end := addr + length
+	if addr < mem.UserMin {
+		addr = mem.UserMin
+	}
+	if end > mem.UserMax || end < addr {
+		end = mem.UserMax
+	}
+	if addr < end {
+		mem.UnmapRange(uintptr(addr), uintptr(end))
+	}
+	return 0
+}
+
+//go:nosplit
+func sysMprotect(f *arch.Frame) uint64 {
+	addr, length, prot := arg1(f), mem.PageRoundUp(arg2(f)), uint32(arg3(f))
+	if addr&(mem.PageSize-1) != 0 || prot&^uint32(linux.PROT_READ|linux.PROT_WRITE|linux.PROT_EXEC) != 0 {
+		return linux.EINVAL.Ret()
+	}
+	if length == 0 {
+		return 0
+	}
+	if err := mem.User.Protect(addr, length, prot); err != nil {
+		return vmaErrno(err).Ret()
+	}
+	// Present pages take the new protection. PROT_NONE keeps the frame but
+	// drops the user bit, so a ring-3 access faults as a protection error
+	// and the contents survive a later mprotect back.
+	flags := mem.PageFlags(prot)
+	if prot == linux.PROT_NONE {
+		flags = mem.NX()
+	}
+	for p := addr; p < addr+length; p += mem.PageSize {
+		mem.SetFlags(uintptr(p), flags)
+	}
+	return 0
+}
+
+//go:nosplit
+func sysMadvise(f *arch.Frame) uint64 {
+	addr, length, advice := arg1(f), mem.PageRoundUp(arg2(f)), arg3(f)
+	if addr&(mem.PageSize-1) != 0 {
+		return linux.EINVAL.Ret()
+	}
+	switch advice {
+	case linux.MADV_DONTNEED, linux.MADV_FREE:
+		// Private anonymous memory reads as zeros after DONTNEED: dropping
+		// the pages gives exactly that on the next touch.
+		end := addr + length
+		if addr >= mem.UserMin && end <= mem.UserMax && end > addr {
+			mem.UnmapRange(uintptr(addr), uintptr(end))
+		}
+	}
+	return 0
+}
+
+//go:nosplit
+func sysPrctl(f *arch.Frame) uint64 { return linux.EINVAL.Ret() }

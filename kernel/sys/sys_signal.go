@@ -1,0 +1,128 @@
+package sys
+
+import (
+	"unsafe"
+
+	"gokernel/arch"
+	"gokernel/kernel/linux"
+	"gokernel/kernel/mem"
+	"gokernel/kernel/sched"
+)
+
+// Signals. The handlers the runtime installs are recorded so that faults
+// can later be delivered to them; nothing is delivered yet.
+
+// Actions holds the process's signal actions, indexed by signal number.
+var Actions [linux.NSIG + 1]linux.Sigaction
+
+//go:nosplit
+func sysRtSigaction(f *arch.Frame) uint64 {
+	sig, act, oact, size := arg1(f), arg2(f), arg3(f), arg4(f)
+	if size != 8 || sig < 1 || sig > linux.NSIG {
+		return linux.EINVAL.Ret()
+	}
+	if act != 0 && (sig == linux.SIGKILL || sig == linux.SIGSTOP) {
+		return linux.EINVAL.Ret()
+	}
+	const n = uint64(unsafe.Sizeof(linux.Sigaction{}))
+	if oact != 0 {
+		b, ok := mem.UserBytes(oact, n, true)
+		if !ok || uint64(len(b)) < n {
+			return linux.EFAULT.Ret()
+		}
+		*(*linux.Sigaction)(unsafe.Pointer(&b[0])) = Actions[sig]
+	}
+	if act != 0 {
+		b, ok := mem.UserBytes(act, n, false)
+		if !ok || uint64(len(b)) < n {
+			return linux.EFAULT.Ret()
+		}
+		Actions[sig] = *(*linux.Sigaction)(unsafe.Pointer(&b[0]))
+	}
+	return 0
+}
+
+//go:nosplit
+func sysRtSigprocmask(f *arch.Frame) uint64 {
+	how, set, oset, size := arg1(f), arg2(f), arg3(f), arg4(f)
+	t := sched.Current()
+	if size != 8 || t == nil {
+		return linux.EINVAL.Ret()
+	}
+	old := t.SigMask
+	if set != 0 {
+		b, ok := mem.UserBytes(set, 8, false)
+		if !ok || len(b) < 8 {
+			return linux.EFAULT.Ret()
+		}
+		m := *(*uint64)(unsafe.Pointer(&b[0]))
+		// SIGKILL and SIGSTOP cannot be blocked.
+		m &^= 1<<(linux.SIGKILL-1) | 1<<(linux.SIGSTOP-1)
+		switch how {
+		case linux.SIG_BLOCK:
+			t.SigMask |= m
+		case linux.SIG_UNBLOCK:
+			t.SigMask &^= m
+		case linux.SIG_SETMASK:
+			t.SigMask = m
+		default:
+			return linux.EINVAL.Ret()
+		}
+	}
+	if oset != 0 && !mem.PutUser64(oset, old) {
+		return linux.EFAULT.Ret()
+	}
+	return 0
+}
+
+//go:nosplit
+func sysSigaltstack(f *arch.Frame) uint64 {
+	ss, oss := arg1(f), arg2(f)
+	t := sched.Current()
+	if t == nil {
+		return linux.EINVAL.Ret()
+	}
+	const n = uint64(unsafe.Sizeof(linux.StackT{}))
+	old := t.AltStack
+	if old.Size == 0 {
+		old.Flags = linux.SS_DISABLE
+	}
+	if ss != 0 {
+		b, ok := mem.UserBytes(ss, n, false)
+		if !ok || uint64(len(b)) < n {
+			return linux.EFAULT.Ret()
+		}
+		s := *(*linux.StackT)(unsafe.Pointer(&b[0]))
+		if s.Flags&^linux.SS_DISABLE != 0 {
+			return linux.EINVAL.Ret()
+		}
+		if s.Flags&linux.SS_DISABLE != 0 {
+			s = linux.StackT{}
+		}
+		t.AltStack = s
+	}
+	if oss != 0 {
+		b, ok := mem.UserBytes(oss, n, true)
+		if !ok || uint64(len(b)) < n {
+			return linux.EFAULT.Ret()
+		}
+		*(*linux.StackT)(unsafe.Pointer(&b[0])) = old
+	}
+	return 0
+}
+
+//go:nosplit
+func sysRtSigreturn(f *arch.Frame) uint64 { return linux.ENOSYS.Ret() }
+
+// The runtime sends signals to itself for preemption (SIGURG) and when it
+// crashes (after which it exits by itself). Until delivery exists the
+// signal is accepted and dropped.
+
+//go:nosplit
+func sysTgkill(f *arch.Frame) uint64 { return 0 }
+
+//go:nosplit
+func sysTkill(f *arch.Frame) uint64 { return 0 }
+
+//go:nosplit
+func sysKill(f *arch.Frame) uint64 { return 0 }

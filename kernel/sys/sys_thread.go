@@ -1,0 +1,190 @@
+package sys
+
+import (
+	"gokernel/arch"
+	"gokernel/kernel/clock"
+	"gokernel/kernel/console"
+	"gokernel/kernel/linux"
+	"gokernel/kernel/machine"
+	"gokernel/kernel/mem"
+	"gokernel/kernel/sched"
+)
+
+// Threads: clone, exit, futex, yields and identities.
+
+// cloneAllowed are the flags a thread-creating clone may carry. The Go
+// runtime passes VM|FS|FILES|SIGHAND|SYSVSEM|THREAD; with one address
+// space, one file table and one signal table those are what we have anyway.
+const (
+	cloneNeeded  = linux.CLONE_VM | linux.CLONE_THREAD | linux.CLONE_SIGHAND
+	cloneAllowed = cloneNeeded | linux.CLONE_FS | linux.CLONE_FILES |
+		linux.CLONE_SYSVSEM | linux.CLONE_SETTLS
+)
+
+//go:nosplit
+func sysClone(f *arch.Frame) uint64 {
+	flags, stack, tls := arg1(f), arg2(f), arg5(f)
+	if flags&cloneNeeded != cloneNeeded || flags&^uint64(cloneAllowed|0xFF) != 0 {
+		console.WriteString("sys: clone flags ")
+		console.Hex(flags)
+		console.Line(" not supported (threads only) -> EINVAL")
+		return linux.EINVAL.Ret()
+	}
+	fs := arch.Rdmsr(arch.MSR_FS_BASE)
+	if flags&linux.CLONE_SETTLS != 0 {
+		fs = tls
+	}
+	t, ok := sched.New(f, fs)
+	if !ok {
+		return linux.EAGAIN.Ret()
+	}
+	// The child resumes after SYSCALL with the parent's registers, RAX=0
+	// and the new stack, as on Linux.
+	t.Frame.RAX = 0
+	if stack != 0 {
+		t.Frame.RSP = stack
+	}
+	return uint64(t.TID)
+}
+
+//go:nosplit
+func sysExit(f *arch.Frame) uint64 {
+	sched.Exit()
+	return 0
+}
+
+//go:nosplit
+func sysExitGroup(f *arch.Frame) uint64 {
+	status := int64(int32(arg1(f)))
+	if !machine.TestMode {
+		console.WriteString("kernel: the Go program exited with status ")
+		console.Dec(status)
+		console.Line("; halted")
+	}
+	machine.Stop(status == 0)
+	return 0
+}
+
+//go:nosplit
+func sysGettid(f *arch.Frame) uint64 {
+	if t := sched.Current(); t != nil {
+		return uint64(t.TID)
+	}
+	return 1
+}
+
+//go:nosplit
+func sysGetpid(f *arch.Frame) uint64 { return 1 }
+
+//go:nosplit
+func sysGetppid(f *arch.Frame) uint64 { return 0 }
+
+//go:nosplit
+func sysSchedYield(f *arch.Frame) uint64 {
+	sched.Yield()
+	return 0
+}
+
+// sysSchedGetaffinity reports one CPU: the mask has bit 0 set. Linux returns
+// the size of its CPU mask in bytes.
+//
+//go:nosplit
+func sysSchedGetaffinity(f *arch.Frame) uint64 {
+	size, mask := arg2(f), arg3(f)
+	if size < 8 {
+		return linux.EINVAL.Ret()
+	}
+	if !mem.PutUser64(mask, 1) {
+		return linux.EFAULT.Ret()
+	}
+	return 8
+}
+
+//go:nosplit
+func sysArchPrctl(f *arch.Frame) uint64 {
+	code, addr := arg1(f), arg2(f)
+	switch code {
+	case linux.ARCH_SET_FS:
+		if addr >= mem.UserMax {
+			return linux.EPERM.Ret()
+		}
+		arch.Wrmsr(arch.MSR_FS_BASE, addr)
+		return 0
+	case linux.ARCH_GET_FS:
+		if !mem.PutUser64(addr, arch.Rdmsr(arch.MSR_FS_BASE)) {
+			return linux.EFAULT.Ret()
+		}
+		return 0
+	}
+	return linux.EINVAL.Ret()
+}
+
+var futexOpReported bool
+
+// sysFutex serves FUTEX_WAIT (with an optional relative timeout) and
+// FUTEX_WAKE. There is one address space, so private and shared futexes
+// are the same thing.
+//
+//go:nosplit
+func sysFutex(f *arch.Frame) uint64 {
+	addr, op, val, timeout := arg1(f), arg2(f), uint32(arg3(f)), arg4(f)
+	switch op &^ (linux.FUTEX_PRIVATE_FLAG | linux.FUTEX_CLOCK_REALTIME) {
+	case linux.FUTEX_WAIT:
+		cur, ok := mem.UserU32(addr)
+		if !ok {
+			return linux.EFAULT.Ret()
+		}
+		if cur != val {
+			return linux.EAGAIN.Ret()
+		}
+		var deadline int64
+		if timeout != 0 {
+			d, e := relDeadline(timeout)
+			if e != 0 {
+				return e.Ret()
+			}
+			deadline = d
+		}
+		sched.Block(sched.WaitFutex, addr, deadline)
+		return 0
+	case linux.FUTEX_WAKE:
+		if addr&3 != 0 {
+			return linux.EINVAL.Ret()
+		}
+		n := int(int32(val))
+		if n < 0 {
+			n = 0
+		}
+		return uint64(sched.WakeFutex(addr, n))
+	}
+	if !futexOpReported {
+		futexOpReported = true
+		console.WriteString("sys: futex op ")
+		console.Hex(op)
+		console.Line(" not supported -> ENOSYS")
+	}
+	return linux.ENOSYS.Ret()
+}
+
+// relDeadline reads a relative timespec at addr and returns the
+// clock.Nanotime() value at which it expires (never 0, which means none).
+//
+//go:nosplit
+func relDeadline(addr uint64) (int64, linux.Errno) {
+	ts, ok := mem.UserTimespec(addr)
+	if !ok {
+		return 0, linux.EFAULT
+	}
+	if ts.Sec < 0 || ts.Nsec < 0 || ts.Nsec >= 1_000_000_000 {
+		return 0, linux.EINVAL
+	}
+	d := clock.Nanotime()
+	if ts.Sec > (1<<62)/1_000_000_000 {
+		return 1 << 62, 0
+	}
+	d += ts.Sec*1_000_000_000 + ts.Nsec
+	if d <= 0 {
+		d = 1
+	}
+	return d, 0
+}

@@ -1,0 +1,161 @@
+// Package sys is the kernel's Linux personality: it serves the system calls
+// the Go runtime makes, so the unmodified runtime can run on bare metal.
+//
+// The table below lists every call the kernel answers, by number, with its
+// support level and a note. Anything else gets -ENOSYS and one console line
+// naming the call (once per number, so a retry loop cannot flood the
+// console).
+//
+// Handlers run in ring 0 on the kernel stack with interrupts disabled. They
+// are //go:nosplit, allocate nothing and never block: a call that waits
+// records the wait with sched.Block and returns the value the thread will
+// see if woken normally; the entry's final sched.Switch then runs another
+// thread. Arguments follow the x86-64 Linux convention: the number in RAX,
+// arguments in RDI, RSI, RDX, R10, R8, R9, the result in RAX.
+package sys
+
+import (
+	"gokernel/arch"
+	"gokernel/kernel/console"
+	"gokernel/kernel/linux"
+)
+
+// Level says how completely a call is implemented.
+type Level uint8
+
+const (
+	Full    Level = iota + 1 // Linux semantics for everything the runtime passes
+	Partial                  // the runtime's uses work; the note says what does not
+	Fixed                    // returns a constant answer that the runtime accepts
+)
+
+type handler func(f *arch.Frame) uint64
+
+type entry struct {
+	name  string
+	fn    handler
+	level Level
+	note  string
+}
+
+// table is indexed by system call number.
+var table = [...]entry{
+	linux.SYS_READ:              {"read", sysRead, Partial, "eventfd counters; fd 0 reads as end of file (no input device yet)"},
+	linux.SYS_WRITE:             {"write", sysWrite, Partial, "fds 0-2 go to the console; eventfd counters"},
+	linux.SYS_OPEN:              {"open", sysOpen, Fixed, "no file system: ENOENT"},
+	linux.SYS_CLOSE:             {"close", sysClose, Full, ""},
+	linux.SYS_MMAP:              {"mmap", sysMmap, Partial, "anonymous private memory only, zero-filled on first touch; file mappings get ENODEV"},
+	linux.SYS_MPROTECT:          {"mprotect", sysMprotect, Full, ""},
+	linux.SYS_MUNMAP:            {"munmap", sysMunmap, Full, ""},
+	linux.SYS_RT_SIGACTION:      {"rt_sigaction", sysRtSigaction, Partial, "handlers are recorded; delivery arrives with the traps work"},
+	linux.SYS_RT_SIGPROCMASK:    {"rt_sigprocmask", sysRtSigprocmask, Full, ""},
+	linux.SYS_RT_SIGRETURN:      {"rt_sigreturn", sysRtSigreturn, Partial, "ENOSYS until signals are delivered"},
+	linux.SYS_PREAD64:           {"pread64", sysPread64, Fixed, "no files: EBADF or ESPIPE"},
+	linux.SYS_SCHED_YIELD:       {"sched_yield", sysSchedYield, Full, ""},
+	linux.SYS_MADVISE:           {"madvise", sysMadvise, Partial, "DONTNEED and FREE release the pages; other advice is accepted and ignored"},
+	linux.SYS_NANOSLEEP:         {"nanosleep", sysNanosleep, Full, ""},
+	linux.SYS_GETPID:            {"getpid", sysGetpid, Full, "one process, pid 1"},
+	linux.SYS_CLONE:             {"clone", sysClone, Partial, "threads only (CLONE_VM|CLONE_THREAD|CLONE_SIGHAND); no fork"},
+	linux.SYS_EXIT:              {"exit", sysExit, Full, ""},
+	linux.SYS_KILL:              {"kill", sysKill, Partial, "accepted; signals are not delivered yet"},
+	linux.SYS_UNAME:             {"uname", sysUname, Fixed, "Linux 6.1.0-gokernel x86_64"},
+	linux.SYS_FCNTL:             {"fcntl", sysFcntl, Partial, "F_GETFD, F_SETFD, F_GETFL, F_SETFL"},
+	linux.SYS_GETPPID:           {"getppid", sysGetppid, Fixed, "0"},
+	linux.SYS_SIGALTSTACK:       {"sigaltstack", sysSigaltstack, Full, ""},
+	linux.SYS_PRCTL:             {"prctl", sysPrctl, Fixed, "EINVAL, as on a kernel without PR_SET_VMA"},
+	linux.SYS_ARCH_PRCTL:        {"arch_prctl", sysArchPrctl, Partial, "FS only: GS belongs to the kernel"},
+	linux.SYS_GETTID:            {"gettid", sysGettid, Full, ""},
+	linux.SYS_TKILL:             {"tkill", sysTkill, Partial, "accepted; signals are not delivered yet"},
+	linux.SYS_FUTEX:             {"futex", sysFutex, Partial, "FUTEX_WAIT and FUTEX_WAKE, private or not"},
+	linux.SYS_SCHED_GETAFFINITY: {"sched_getaffinity", sysSchedGetaffinity, Fixed, "one CPU"},
+	linux.SYS_EPOLL_CREATE:      {"epoll_create", sysEpollCreate, Full, ""},
+	linux.SYS_CLOCK_GETTIME:     {"clock_gettime", sysClockGettime, Full, "TSC clock; CPU-time clocks read the monotonic clock"},
+	linux.SYS_CLOCK_GETRES:      {"clock_getres", sysClockGetres, Full, ""},
+	linux.SYS_CLOCK_NANOSLEEP:   {"clock_nanosleep", sysClockNanosleep, Full, ""},
+	linux.SYS_EXIT_GROUP:        {"exit_group", sysExitGroup, Full, "in test mode status 0 exits QEMU with the pass code, others with fail"},
+	linux.SYS_EPOLL_WAIT:        {"epoll_wait", sysEpollWait, Full, ""},
+	linux.SYS_EPOLL_CTL:         {"epoll_ctl", sysEpollCtl, Partial, "eventfds only"},
+	linux.SYS_TGKILL:            {"tgkill", sysTgkill, Partial, "accepted; signals are not delivered yet"},
+	linux.SYS_OPENAT:            {"openat", sysOpenat, Fixed, "no file system: ENOENT"},
+	linux.SYS_EPOLL_PWAIT:       {"epoll_pwait", sysEpollPwait, Full, "the signal mask is ignored"},
+	linux.SYS_EVENTFD2:          {"eventfd2", sysEventfd2, Full, ""},
+	linux.SYS_EPOLL_CREATE1:     {"epoll_create1", sysEpollCreate1, Full, ""},
+	linux.SYS_PRLIMIT64:         {"prlimit64", sysPrlimit64, Partial, "reports fixed limits, accepts new ones"},
+	linux.SYS_GETRANDOM:         {"getrandom", sysGetrandom, Full, "RDRAND when present, else a TSC-seeded generator"},
+}
+
+// Dispatch serves the system call in f and stores the result in f.RAX.
+//
+//go:nosplit
+func Dispatch(f *arch.Frame) {
+	nr := f.RAX
+	if nr < uint64(len(table)) {
+		if fn := table[nr].fn; fn != nil {
+			f.RAX = fn(f)
+			return
+		}
+	}
+	f.RAX = unknown(nr)
+}
+
+var reported [8]uint64 // bit per call number below 512: already logged
+
+//go:nosplit
+func unknown(nr uint64) uint64 {
+	w, bit := nr/64, uint64(1)<<(nr%64)
+	if w >= uint64(len(reported)) || reported[w]&bit == 0 {
+		if w < uint64(len(reported)) {
+			reported[w] |= bit
+		}
+		console.WriteString("sys: unknown system call ")
+		console.Dec(int64(nr))
+		if name := linux.SyscallName(nr); name != "" {
+			console.WriteString(" (")
+			console.WriteString(name)
+			console.WriteString(")")
+		}
+		console.Line(" -> ENOSYS")
+	}
+	return linux.ENOSYS.Ret()
+}
+
+// Arguments in the Linux order.
+
+//go:nosplit
+func arg1(f *arch.Frame) uint64 { return f.RDI }
+
+//go:nosplit
+func arg2(f *arch.Frame) uint64 { return f.RSI }
+
+//go:nosplit
+func arg3(f *arch.Frame) uint64 { return f.RDX }
+
+//go:nosplit
+func arg4(f *arch.Frame) uint64 { return f.R10 }
+
+//go:nosplit
+func arg5(f *arch.Frame) uint64 { return f.R8 }
+
+//go:nosplit
+func arg6(f *arch.Frame) uint64 { return f.R9 }
+
+// TableEntry describes one row of the table, for tests and reports.
+type TableEntry struct {
+	Nr          int
+	Name, Note  string
+	Level       Level
+	Implemented bool
+}
+
+// Table returns the rows of the system-call table. It allocates and is for
+// ordinary Go code (tests, reports), never for the ring-0 path.
+func Table() []TableEntry {
+	var rows []TableEntry
+	for nr, e := range table {
+		if e.name == "" && e.fn == nil {
+			continue
+		}
+		rows = append(rows, TableEntry{nr, e.name, e.note, e.level, e.fn != nil})
+	}
+	return rows
+}
