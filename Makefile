@@ -1,0 +1,133 @@
+# gokernel: a bare-metal x86-64 kernel that runs the unmodified Go runtime.
+#
+#   make            build build/kernel.elf
+#   make run        boot it in QEMU (serial in this terminal; a window if
+#                   there is a display)
+#   make test       vet, host tests, QEMU tests
+#   make test-one T=runtime   boot one in-kernel test (quick loop)
+#
+# `make run` and `make test` install the Debian packages they need when run
+# as root, or print the apt-get command otherwise.
+
+SHELL    := /bin/bash
+BUILD    := build
+GO       ?= go
+AS       := as
+LD       := ld
+QEMU     := qemu-system-x86_64
+OVMF     := /usr/share/ovmf/OVMF.fd
+
+# The Go image is linked at GO_BASE (its ELF header page), right after the
+# boot stub at 1 MiB; linker.ld checks that the stub fits below it.
+GO_BASE  := 0x102000
+GO_TEXT  := 0x103000
+KERNEL_GOENV := GOOS=linux GOARCH=amd64 CGO_ENABLED=0
+KERNEL_LDFLAGS := -E main.kernelEntry -T $(GO_TEXT)
+
+MEM      ?= 128M
+CMDLINE  ?=
+QEMU_BASE := -accel tcg -m $(MEM) -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+# A window when a display is available, otherwise headless.
+QEMU_DISPLAY := $(if $(DISPLAY)$(WAYLAND_DISPLAY),,-display none)
+
+DEB_PACKAGES := qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common \
+	xorriso mtools ovmf binutils
+
+GO_SOURCES   := go.mod $(shell find arch kernel -name '*.go' -not -name '*_test.go' -o -name '*.s' 2>/dev/null)
+BOOT_OBJECTS := $(BUILD)/multiboot.o $(BUILD)/start32.o $(BUILD)/start64.o $(BUILD)/goimage.o
+HOST_PKGS     = $(shell $(GO) list ./... | grep -v /tools/boottest)
+
+.PHONY: all kernel iso run run-iso run-uefi debug test test-host test-qemu \
+	test-one bench-boot deps check-go clean
+
+all: kernel
+kernel: $(BUILD)/kernel.elf
+
+# The Go program: package main in kernel/, built by the standard toolchain
+# as a static linux/amd64 executable whose entry is main.kernelEntry.
+$(BUILD)/go.elf: $(GO_SOURCES) | check-go
+	@mkdir -p $(BUILD)
+	$(KERNEL_GOENV) $(GO) build -o $@ -ldflags "$(KERNEL_LDFLAGS)" ./kernel
+
+# Its memory image and the symbols linker.ld needs.
+$(BUILD)/go.bin $(BUILD)/go.ld &: $(BUILD)/go.elf tools/mkimage/main.go
+	$(GO) run ./tools/mkimage -base $(GO_BASE) -bin $(BUILD)/go.bin -ld $(BUILD)/go.ld $<
+
+$(BUILD)/%.o: boot/%.s boot/multiboot.inc
+	@mkdir -p $(BUILD)
+	$(AS) --64 -I boot -I $(BUILD) -o $@ $<
+
+$(BUILD)/goimage.o: $(BUILD)/go.bin
+
+# The kernel: the stub with the Go image inside, one loadable segment. The
+# header check makes a loader-rejected image a build failure.
+$(BUILD)/kernel.elf: $(BOOT_OBJECTS) linker.ld $(BUILD)/go.ld
+	$(LD) -m elf_x86_64 -z max-page-size=0x1000 --no-warn-rwx-segments \
+		-L $(BUILD) -T linker.ld -o $@ $(BOOT_OBJECTS)
+	$(GO) run ./tools/hdrcheck $@
+
+# The baseline for boot-time measurements: a kernel that only exits.
+$(BUILD)/empty.elf: $(BUILD)/empty.o boot/empty.ld
+	$(LD) -m elf_x86_64 -z max-page-size=0x1000 --no-warn-rwx-segments -T boot/empty.ld -o $@ $<
+
+iso: $(BUILD)/kernel.iso
+$(BUILD)/kernel.iso: $(BUILD)/kernel.elf tools/mkiso/main.go | deps
+	$(GO) run ./tools/mkiso -kernel $< -o $@ -xz $(if $(CMDLINE),-cmdline "$(CMDLINE)")
+
+run: deps kernel
+	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -serial mon:stdio -kernel $(BUILD)/kernel.elf -append "$(CMDLINE)"
+
+run-iso: deps iso
+	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -serial mon:stdio -cdrom $(BUILD)/kernel.iso
+
+run-uefi: deps iso
+	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -serial mon:stdio -bios $(OVMF) -cdrom $(BUILD)/kernel.iso
+
+# QEMU waits for gdb on port 1234. build/go.elf carries the Go symbols and
+# DWARF at the addresses the kernel runs at; kernel.elf adds the stub's.
+debug: deps kernel
+	@echo "In another terminal:"
+	@echo "  gdb $(BUILD)/go.elf -ex 'add-symbol-file $(BUILD)/kernel.elf' -ex 'target remote localhost:1234'"
+	$(QEMU) $(QEMU_BASE) -display none -serial mon:stdio -s -S -kernel $(BUILD)/kernel.elf -append "$(CMDLINE)"
+
+test: deps kernel iso $(BUILD)/empty.elf test-host test-qemu
+
+test-host:
+	gofmt -l . | tee /dev/stderr | (! read)
+	$(GO) vet $(filter-out gokernel/kernel% gokernel/arch,$(HOST_PKGS))
+	$(GO) vet -unsafeptr=false $(filter gokernel/kernel% gokernel/arch,$(HOST_PKGS))
+	$(GO) test -race $(HOST_PKGS)
+
+test-qemu:
+	$(GO) test -count=1 -timeout 15m ./tools/boottest
+
+# One in-kernel test by name under -kernel, for a quick edit-boot loop.
+T ?= boot
+test-one: deps kernel
+	$(QEMU) $(QEMU_BASE) -display none -serial stdio -kernel $(BUILD)/kernel.elf -append "test=$(T)"; \
+	  s=$$?; echo "qemu exit status $$s ($$( [ $$s = 33 ] && echo pass || echo fail))"; [ $$s = 33 ]
+
+bench-boot: deps kernel $(BUILD)/empty.elf
+	$(GO) test -run '^$$' -bench Boot -benchtime 10x ./tools/boottest
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "missing Debian packages:$$missing"; \
+	    echo "install them with: sudo apt-get install -y --no-install-recommends$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+check-go:
+	@command -v $(GO) >/dev/null || { echo "Go 1.26 or newer is needed (https://go.dev/dl); it is not on PATH"; exit 1; }
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,248 @@
+// Package boottest boots build/kernel.elf in QEMU and checks what it prints
+// on COM1 and how QEMU exits. Build the images first (make kernel iso
+// build/empty.elf); `make test` does.
+package boottest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"gokernel/tools/vm"
+)
+
+var root = func() string {
+	r, _ := filepath.Abs("../..")
+	return r
+}()
+
+func artifact(t testing.TB, name string) string {
+	t.Helper()
+	p := filepath.Join(root, "build", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("%s is missing: run `make kernel iso build/empty.elf` first", p)
+	}
+	return p
+}
+
+// expectLines fails t unless every pattern matches some line of res.
+func expectLines(t *testing.T, res vm.Result, patterns ...string) {
+	t.Helper()
+	for _, p := range patterns {
+		re := regexp.MustCompile(p)
+		found := false
+		for _, l := range res.Lines {
+			if re.MatchString(l.Text) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("no line matches %q\n%s", p, res.Report())
+		}
+	}
+}
+
+const runtimeUp = `^go: runtime up \(go1\.\d+(\.\d+)?\)$`
+
+// The in-kernel tests that pass, by -kernel (multiboot1, SeaBIOS).
+func TestKernelTests(t *testing.T) {
+	kernel := artifact(t, "kernel.elf")
+	for _, tc := range []struct {
+		name  string
+		lines []string
+	}{
+		{"boot", []string{`^boot: multiboot1$`, `^mem: \d+ MiB usable RAM`, runtimeUp,
+			`^console: serial and screen ok$`, `^console: stderr ok$`}},
+		{"runtime", []string{`^runtime: \d+ GC cycles, \d+ MiB allocated in total`}},
+		{"threads", []string{`^threads: main thread 1 and 4 locked threads \[\d+ \d+ \d+ \d+\] passed a token 800 times$`}},
+		{"enosys", []string{`^sys: unknown system call 183 \(afs_syscall\) -> ENOSYS$`,
+			`^sys: unknown system call 999 -> ENOSYS$`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := vm.RunTest(t, vm.Options{Kernel: kernel, Memory: "128M"}, tc.name)
+			expectLines(t, res, tc.lines...)
+			if tc.name == "enosys" {
+				// Logged once per number, though 183 was called twice.
+				if n := strings.Count(res.Log, "unknown system call 183"); n != 1 {
+					t.Errorf("call 183 logged %d times, want once", n)
+				}
+			}
+		})
+	}
+}
+
+// An unrecovered panic reaches the serial port as Go prints it, with a
+// traceback naming the function, and QEMU exits with the fail status.
+func TestPanic(t *testing.T) {
+	t.Parallel()
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Cmdline: "test=panic"})
+	res, err := v.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Failed() {
+		t.Errorf("QEMU %s, want the fail status 35", res.Meaning())
+	}
+	expectLines(t, res, `^panic: boom$`, `^goroutine 1 \[running\]:$`, `^main\.panicNow\(\)$`,
+		`^\s+/.*/kernel/ktest_panic\.go:\d+ \+0x[0-9a-f]+$`)
+}
+
+func TestList(t *testing.T) {
+	t.Parallel()
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Cmdline: "test=list"})
+	r, _ := v.Wait()
+	expectLines(t, r, `^tests: (\w+ )*boot (\w+ )*panic (\w+ )*runtime( \w+)*$`)
+	if !r.Passed() {
+		t.Errorf("test=list: QEMU %s", r.Meaning())
+	}
+}
+
+func TestUnknownTest(t *testing.T) {
+	t.Parallel()
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Cmdline: "test=nosuchtest"})
+	res, _ := v.Wait()
+	if !res.Failed() {
+		t.Errorf("QEMU %s, want the fail status", res.Meaning())
+	}
+	expectLines(t, res, `^test nosuchtest: FAIL unknown test`)
+}
+
+// A command line longer than the kernel keeps is refused at boot with a
+// message and the fail status, not truncated silently.
+func TestCommandLineTooLong(t *testing.T) {
+	t.Parallel()
+	long := "test=boot " + strings.Repeat("x", 2000)
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Cmdline: long})
+	res, _ := v.Wait()
+	if !res.Failed() {
+		t.Errorf("QEMU %s, want the fail status", res.Meaning())
+	}
+	expectLines(t, res, `^boot: command line too long: \d+ bytes, the limit is 1023$`)
+}
+
+// Without test=, the kernel boots, prints its lines, and halts: QEMU keeps
+// running with the CPU stopped.
+func TestRunMode(t *testing.T) {
+	t.Parallel()
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf")})
+	for _, m := range []string{"boot: multiboot1", "go: runtime up (go1.", "; halted"} {
+		if _, err := v.Expect(m, 30*time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case <-v.Done():
+		res, _ := v.Wait()
+		t.Fatalf("QEMU exited (%s); the kernel should halt and leave QEMU running", res.Meaning())
+	case <-time.After(500 * time.Millisecond):
+	}
+}
+
+// The same image booted by GRUB from an ISO (multiboot2), under SeaBIOS and
+// under OVMF (UEFI).
+func TestISO(t *testing.T) {
+	kernel := artifact(t, "kernel.elf")
+	iso := filepath.Join(t.TempDir(), "boot.iso")
+	if err := vm.BuildISO(kernel, "test=boot", iso); err != nil {
+		t.Fatal(err)
+	}
+	for _, fw := range []vm.Firmware{vm.SeaBIOS, vm.OVMF} {
+		t.Run(fw.String(), func(t *testing.T) {
+			t.Parallel()
+			res := vm.RunTest(t, vm.Options{ISO: iso, Firmware: fw, Timeout: 3 * time.Minute}, "boot")
+			expectLines(t, res, `^boot: multiboot2$`, runtimeUp)
+		})
+	}
+}
+
+// The ISO that `make iso` builds boots as it is.
+func TestMakeISO(t *testing.T) {
+	t.Parallel()
+	v := vm.StartT(t, vm.Options{ISO: artifact(t, "kernel.iso")})
+	for _, m := range []string{"boot: multiboot2", "go: runtime up (go1."} {
+		if _, err := v.Expect(m, 60*time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// The console writes the VGA text screen too: read it back from guest
+// memory through the QEMU monitor, and save a screenshot to look at.
+func TestScreen(t *testing.T) {
+	t.Parallel()
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), QMP: true})
+	if _, err := v.Expect("; halted", 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	text, err := screenText(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"boot: multiboot1", "go: runtime up (go1.", "halted"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("screen lacks %q; it shows:\n%s", want, text)
+		}
+	}
+	png := filepath.Join(root, "build", "screen-kernel.png")
+	if err := v.Screendump(png); err != nil {
+		t.Error(err)
+	}
+}
+
+// screenText reads the 80x25 VGA text buffer at 0xB8000 (character bytes
+// at even addresses) with the monitor's xp command.
+func screenText(v *vm.VM) (string, error) {
+	out, err := v.RunQMP("human-monitor-command", map[string]string{"command-line": "xp /2000hx 0xb8000"})
+	if err != nil {
+		return "", err
+	}
+	var s string
+	if err := jsonString(out, &s); err != nil {
+		return "", err
+	}
+	var cells []byte
+	for _, line := range strings.Split(s, "\n") {
+		_, rest, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		for _, f := range strings.Fields(rest) {
+			var h uint16
+			if _, err := fmt.Sscanf(f, "0x%x", &h); err == nil {
+				cells = append(cells, byte(h))
+			}
+		}
+	}
+	if len(cells) != 2000 {
+		return "", fmt.Errorf("read %d screen cells, want 2000", len(cells))
+	}
+	var b strings.Builder
+	for r := 0; r < 25; r++ {
+		b.WriteString(strings.TrimRight(string(cells[r*80:(r+1)*80]), " \x00"))
+		b.WriteByte('\n')
+	}
+	return b.String(), nil
+}
+
+// The header checks that `make kernel` runs, here as a test too.
+func TestHeaders(t *testing.T) {
+	kernel := artifact(t, "kernel.elf")
+	cmd := exec.Command("go", "run", "./tools/hdrcheck", kernel)
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("hdrcheck: %v\n%s", err, out)
+	}
+	for _, want := range []string{"multiboot1 u-root multiboot.Probe: ok", "grub-file --is-x86-multiboot: ok", "grub-file --is-x86-multiboot2: ok"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("hdrcheck output lacks %q:\n%s", want, out)
+		}
+	}
+}

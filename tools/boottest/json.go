@@ -1,0 +1,5 @@
+package boottest
+
+import "encoding/json"
+
+func jsonString(raw []byte, s *string) error { return json.Unmarshal(raw, s) }
