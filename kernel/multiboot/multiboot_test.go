@@ -55,14 +55,11 @@ func qemuMB1() *mb1Layout {
 	}
 }
 
-func TestParse1QEMU(t *testing.T) {
-	var m physMem
-	qemuMB1().build(t, &m)
-	var in Info
-	if err := Parse(BootMagic1, 0x9500, m.read, &in); err != OK {
-		t.Fatalf("Parse: %v", err)
-	}
-	if in.Protocol != 1 || in.ProtocolName() != "multiboot1" {
+// checkQEMUMemory checks what both loaders report for QEMU's 128 MiB
+// machine: the protocol, the basic memory sizes and the E820 map.
+func checkQEMUMemory(t *testing.T, in *Info, protocol int) {
+	t.Helper()
+	if want := "multiboot" + string(rune('0'+protocol)); in.Protocol != protocol || in.ProtocolName() != want {
 		t.Errorf("Protocol = %d %q", in.Protocol, in.ProtocolName())
 	}
 	if !in.HasMemInfo || in.MemLowerKB != 639 || in.MemUpperKB != 130944 {
@@ -71,10 +68,20 @@ func TestParse1QEMU(t *testing.T) {
 	if !in.HasMemoryMap || in.RegionsTruncated {
 		t.Errorf("HasMemoryMap %v RegionsTruncated %v", in.HasMemoryMap, in.RegionsTruncated)
 	}
-	wantRegions(t, &in, qemuE820)
+	wantRegions(t, in, qemuE820)
 	if got := in.UsableBytes(); got != qemuUsable {
 		t.Errorf("UsableBytes = %#x, want %#x", got, qemuUsable)
 	}
+}
+
+func TestParse1QEMU(t *testing.T) {
+	var m physMem
+	qemuMB1().build(t, &m)
+	var in Info
+	if err := Parse(BootMagic1, 0x9500, m.read, &in); err != OK {
+		t.Fatalf("Parse: %v", err)
+	}
+	checkQEMUMemory(t, &in, 1)
 	if !in.HasCmdline || in.CommandLine() != testCmdline || in.CmdlineLen != len(testCmdline) ||
 		in.CmdlineFullLen != len(testCmdline) || in.CmdlineTooLong {
 		t.Errorf("cmdline %q len %d full %d toolong %v", in.CommandLine(), in.CmdlineLen, in.CmdlineFullLen, in.CmdlineTooLong)
@@ -221,19 +228,7 @@ func TestParse2GRUB(t *testing.T) {
 	if err := Parse(BootMagic2, 0x10000, m.read, &in); err != OK {
 		t.Fatalf("Parse: %v", err)
 	}
-	if in.Protocol != 2 || in.ProtocolName() != "multiboot2" {
-		t.Errorf("Protocol = %d %q", in.Protocol, in.ProtocolName())
-	}
-	if !in.HasMemInfo || in.MemLowerKB != 639 || in.MemUpperKB != 130944 {
-		t.Errorf("meminfo = %v %d %d", in.HasMemInfo, in.MemLowerKB, in.MemUpperKB)
-	}
-	if !in.HasMemoryMap || in.RegionsTruncated {
-		t.Errorf("HasMemoryMap %v RegionsTruncated %v", in.HasMemoryMap, in.RegionsTruncated)
-	}
-	wantRegions(t, &in, qemuE820)
-	if got := in.UsableBytes(); got != qemuUsable {
-		t.Errorf("UsableBytes = %#x, want %#x", got, qemuUsable)
-	}
+	checkQEMUMemory(t, &in, 2)
 	if !in.HasCmdline || in.CommandLine() != testCmdline || in.CmdlineFullLen != len(testCmdline) || in.CmdlineTooLong {
 		t.Errorf("cmdline %q full %d toolong %v", in.CommandLine(), in.CmdlineFullLen, in.CmdlineTooLong)
 	}

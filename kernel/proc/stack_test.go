@@ -2,6 +2,7 @@ package proc
 
 import (
 	"encoding/binary"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -64,10 +65,10 @@ func TestBuildStack(t *testing.T) {
 		t.Fatal("BuildStack failed")
 	}
 	argv, envp, auxv := parse(t, stack, top, sp)
-	if want := []string{"gokernel", "-v", "quiet"}; !equal(argv, want) {
+	if want := []string{"gokernel", "-v", "quiet"}; !slices.Equal(argv, want) {
 		t.Errorf("argv = %q, want %q", argv, want)
 	}
-	if want := []string{"test=boot", "GODEBUG=gctrace=1"}; !equal(envp, want) {
+	if want := []string{"test=boot", "GODEBUG=gctrace=1"}; !slices.Equal(envp, want) {
 		t.Errorf("envp = %q, want %q", envp, want)
 	}
 	if auxv[atPagesz] != 4096 {
@@ -104,16 +105,4 @@ func TestSkipWord(t *testing.T) {
 	if got := SkipWord("build/kernel.elf test=boot x"); got != " test=boot x" {
 		t.Errorf("SkipWord = %q", got)
 	}
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
