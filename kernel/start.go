@@ -53,10 +53,16 @@ func start(magic, info, imageStart, imageEnd, goBase, rt0 uint64) {
 	}
 	console.WriteString("boot: ")
 	console.Line(bootInfo.ProtocolName())
-	readCmdline()
-	if !bootInfo.HasMemoryMap || bootInfo.NRegions == 0 {
-		bootFail("boot: the boot loader gave no memory map; cannot find RAM", "")
+	if msg, n := bootProblem(&bootInfo); msg != "" {
+		console.WriteString(msg)
+		if n != 0 {
+			console.Dec(int64(n))
+			console.WriteString(" bytes, the limit is ")
+			console.Dec(multiboot.MaxCmdline - 1)
+		}
+		bootFail("", "")
 	}
+	readCmdline()
 
 	n, goEnd := imageSegments(goBase, segs[:])
 	if n == 0 {
@@ -110,16 +116,24 @@ func physBelow4G(addr, n uint64) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(mem.Virt(addr))), n)
 }
 
+// bootProblem says why the kernel cannot boot with the loader's
+// information, or returns "". For a command line that is too long it also
+// returns its length, for the message.
+func bootProblem(in *multiboot.Info) (string, int) {
+	switch {
+	case !in.HasMemoryMap || in.NRegions == 0:
+		return "boot: the boot loader gave no memory map; cannot find RAM", 0
+	case in.UsableBytes() == 0:
+		return "boot: the memory map lists no available RAM", 0
+	case in.CmdlineTooLong:
+		return "boot: command line too long: ", in.CmdlineFullLen
+	}
+	return "", 0
+}
+
 // readCmdline takes the command line from the boot information. Multiboot
 // 1 loaders put the kernel's file name first; Multiboot 2 loaders do not.
 func readCmdline() {
-	if bootInfo.CmdlineTooLong {
-		console.WriteString("boot: command line too long: ")
-		console.Dec(int64(bootInfo.CmdlineFullLen))
-		console.WriteString(" bytes, the limit is ")
-		console.Dec(multiboot.MaxCmdline - 1)
-		bootFail("", "")
-	}
 	cmdline = bootInfo.CommandLine()
 	if bootInfo.Protocol == 1 {
 		cmdline = proc.SkipWord(cmdline)
