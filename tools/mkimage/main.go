@@ -13,6 +13,11 @@
 //	GO_FILE_SIZE  bytes of go.bin
 //	GO_MEM_SIZE   bytes the image occupies in memory, bss included, page aligned
 //
+// It also fills the kernel's symbol table (package kernel/ksym): the Go
+// program reserves a file-backed array for it, and mkimage writes the
+// encoded function symbols of the ELF over that array in go.bin, so fault
+// reports can name functions without calling the runtime.
+//
 // Usage: mkimage -base 0x102000 -bin build/go.bin -ld build/go.ld build/go.elf
 package main
 
@@ -23,6 +28,8 @@ import (
 	"io"
 	"os"
 	"strconv"
+
+	"gokernel/kernel/ksym"
 )
 
 const pageSize = 4096
@@ -139,5 +146,54 @@ func run(src, baseText, binPath, ldPath string) error {
 	if err := out.Close(); err != nil {
 		return err
 	}
+	if err := fillSymbols(f, img, binPath); err != nil {
+		return fmt.Errorf("%s: %v", src, err)
+	}
 	return os.WriteFile(ldPath, []byte(img.LinkerScript(src)), 0o644)
+}
+
+// fillSymbols writes the encoded function symbols of f over the reserved
+// ksym table inside the image file at binPath.
+func fillSymbols(f *elf.File, img Image, binPath string) error {
+	syms, err := f.Symbols()
+	if err != nil {
+		return fmt.Errorf("reading the symbol table: %v (do not link with -s)", err)
+	}
+	var funcs []ksym.Func
+	var table *elf.Symbol
+	for i, s := range syms {
+		switch {
+		case s.Name == ksym.TableSymbol:
+			table = &syms[i]
+		case elf.ST_TYPE(s.Info) == elf.STT_FUNC && s.Value != 0:
+			funcs = append(funcs, ksym.Func{Name: s.Name, Start: s.Value, Size: s.Size})
+		}
+	}
+	if table == nil {
+		return fmt.Errorf("symbol %s not found: is kernel/ksym linked in?", ksym.TableSymbol)
+	}
+	if table.Size != ksym.Size || table.Value < img.Base || table.Value+table.Size > img.Base+img.FileSize {
+		return fmt.Errorf("%s: %d bytes at %#x, not a file-backed %d-byte array", ksym.TableSymbol, table.Size, table.Value, ksym.Size)
+	}
+	enc, err := ksym.Encode(funcs)
+	if err != nil {
+		return err
+	}
+	bin, err := os.OpenFile(binPath, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	defer bin.Close()
+	off := int64(table.Value - img.Base)
+	head := make([]byte, len(ksym.Magic))
+	if _, err := bin.ReadAt(head, off); err != nil {
+		return err
+	}
+	if string(head[:len(head)-1]) != ksym.Magic[:len(ksym.Magic)-1] {
+		return fmt.Errorf("%s at file offset %#x does not hold the placeholder", ksym.TableSymbol, off)
+	}
+	if _, err := bin.WriteAt(enc, off); err != nil {
+		return err
+	}
+	return bin.Close()
 }

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"debug/elf"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gokernel/kernel/ksym"
 )
 
 // buildGo links a small Go program the way the Makefile links the kernel.
@@ -56,8 +59,13 @@ func TestInspectGoELF(t *testing.T) {
 	}
 }
 
+// TestRun converts the real kernel image (built by make kernel): go.bin must
+// be the memory image, with the symbol table filled in.
 func TestRun(t *testing.T) {
-	path := buildGo(t, "-T 0x103000")
+	path, _ := filepath.Abs("../../build/go.elf")
+	if _, err := os.Stat(path); err != nil {
+		t.Skip("build/go.elf missing: run make kernel")
+	}
 	dir := t.TempDir()
 	bin, ld := filepath.Join(dir, "go.bin"), filepath.Join(dir, "go.ld")
 	if err := run(path, "0x102000", bin, ld); err != nil {
@@ -70,16 +78,32 @@ func TestRun(t *testing.T) {
 	if uint64(len(data)) != img.FileSize {
 		t.Fatalf("go.bin is %d bytes, want %d", len(data), img.FileSize)
 	}
-	// go.bin is the memory image: each segment's bytes sit at vaddr-base.
+	syms, _ := f.Symbols()
+	var table elf.Symbol
+	for _, s := range syms {
+		if s.Name == ksym.TableSymbol {
+			table = s
+		}
+	}
+	// go.bin is the memory image: each segment's bytes sit at vaddr-base,
+	// except the symbol table, which mkimage filled in.
 	for _, p := range f.Progs {
 		if p.Type != elf.PT_LOAD {
 			continue
 		}
 		want := make([]byte, p.Filesz)
 		p.ReadAt(want, 0)
+		if p.Vaddr <= table.Value && table.Value < p.Vaddr+p.Filesz {
+			o := table.Value - p.Vaddr
+			copy(want[o:o+table.Size], data[table.Value-img.Base:])
+		}
 		got := data[p.Vaddr-img.Base : p.Vaddr-img.Base+p.Filesz]
-		if string(got) != string(want) {
+		if !bytes.Equal(got, want) {
 			t.Errorf("segment at %#x differs in go.bin", p.Vaddr)
 		}
+	}
+	tab := data[table.Value-img.Base : table.Value-img.Base+table.Size]
+	if string(tab[:8]) != ksym.Magic {
+		t.Fatalf("symbol table not filled: magic %q", tab[:8])
 	}
 }
