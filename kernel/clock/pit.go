@@ -4,9 +4,13 @@ import "gokernel/arch"
 
 // TSC calibration with the 8254 PIT's channel 2 (Intel 8254 data sheet;
 // the channel-2 gate and output sit in port 0x61 on PCs). Channel 2 counts
-// down from a known value at 1.193182 MHz in mode 0 and raises OUT2 when it
-// reaches zero; the TSC delta over that interval gives its frequency. No
-// interrupt is involved, so this works before the IDT and PIC are set up.
+// down at 1.193182 MHz; the kernel reads the counter at the start and end
+// of a short interval, each read bracketed by two TSC reads, and divides.
+// No interrupt is involved, so this works before the IDT and PIC are set up.
+//
+// Under emulation the virtual CPU can be descheduled at any instruction:
+// a read whose bracket is wide was interrupted and is retried, the
+// tightest of several reads is kept, and the median of three rounds wins.
 const (
 	pitHz      = 1193182
 	pitCh2     = 0x42
@@ -14,34 +18,93 @@ const (
 	portB      = 0x61
 	portBGate2 = 1 << 0
 	portBSpkr  = 1 << 1
-	portBOut2  = 1 << 5
 
-	calibrateMs = 10
-	// Under emulation one poll of port 0x61 can take a microsecond or more;
-	// this bound is far above 10 ms of polls on any machine, so reaching it
-	// means there is no PIT.
-	calibrateSpin = 50_000_000
+	roundCounts = pitHz / 100 // 10 ms per round
+	rounds      = 3
+	tries       = 8
+	// Reaching this many polls means there is no PIT (or it is stuck).
+	calibrateSpin = 10_000_000
 )
 
 //go:nosplit
-func calibrateTSC() (uint64, bool) {
-	const count = pitHz * calibrateMs / 1000
-	b := arch.Inb(portB)
-	arch.Outb(portB, (b&^portBSpkr)|portBGate2) // gate on, speaker off
-	arch.Outb(pitCmd, 0xB0)                     // channel 2, lo/hi byte, mode 0, binary
-	arch.Outb(pitCh2, uint8(count&0xFF))
-	arch.Outb(pitCh2, uint8(count>>8))
-	t1 := arch.Rdtsc()
-	for i := 0; i < calibrateSpin; i++ {
-		if arch.Inb(portB)&portBOut2 != 0 {
-			t2 := arch.Rdtsc()
-			arch.Outb(portB, b)
-			if t2 <= t1 {
-				return 0, false
-			}
-			return (t2 - t1) * 1000 / calibrateMs, true
+func readCh2() uint16 {
+	arch.Outb(pitCmd, 0x80) // latch channel 2's count
+	lo := arch.Inb(pitCh2)
+	hi := arch.Inb(pitCh2)
+	return uint16(hi)<<8 | uint16(lo)
+}
+
+// sample returns the tightest of several bracketed counter reads: the TSC
+// at the middle of the read, the count, and the bracket's width.
+//
+//go:nosplit
+func sample() (tsc uint64, count uint16, width uint64) {
+	width = ^uint64(0)
+	for i := 0; i < tries; i++ {
+		t0 := arch.Rdtsc()
+		c := readCh2()
+		t1 := arch.Rdtsc()
+		if t1 >= t0 && t1-t0 < width {
+			tsc, count, width = t0+(t1-t0)/2, c, t1-t0
 		}
 	}
+	return
+}
+
+// round measures the TSC frequency over about 10 ms of PIT counts.
+//
+//go:nosplit
+func round() (uint64, bool) {
+	arch.Outb(pitCmd, 0xB0) // channel 2, lo/hi byte, mode 0, binary
+	arch.Outb(pitCh2, 0xFF)
+	arch.Outb(pitCh2, 0xFF)
+	// Wait for the count to start moving (it loads on the next PIT clock).
+	for i := 0; readCh2() >= 0xFFF0; i++ {
+		if i > calibrateSpin {
+			return 0, false
+		}
+	}
+	t1, c1, _ := sample()
+	var t2 uint64
+	var c2 uint16
+	for i := 0; ; i++ {
+		if i > calibrateSpin {
+			return 0, false
+		}
+		t2, c2, _ = sample()
+		if c2 < c1 && uint64(c1-c2) >= roundCounts {
+			break
+		}
+	}
+	if t2 <= t1 {
+		return 0, false
+	}
+	return (t2 - t1) * pitHz / uint64(c1-c2), true
+}
+
+//go:nosplit
+func calibrateTSC() (uint64, bool) {
+	b := arch.Inb(portB)
+	arch.Outb(portB, (b&^portBSpkr)|portBGate2) // gate on, speaker off
+	var r [rounds]uint64
+	for i := range r {
+		hz, ok := round()
+		if !ok {
+			arch.Outb(portB, b)
+			return 0, false
+		}
+		r[i] = hz
+	}
 	arch.Outb(portB, b)
-	return 0, false
+	// Median of three.
+	if r[0] > r[1] {
+		r[0], r[1] = r[1], r[0]
+	}
+	if r[1] > r[2] {
+		r[1], r[2] = r[2], r[1]
+	}
+	if r[0] > r[1] {
+		r[0], r[1] = r[1], r[0]
+	}
+	return r[1], true
 }

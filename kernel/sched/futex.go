@@ -33,3 +33,33 @@ func WakePoll(obj uint64, nr uint64) {
 		}
 	}
 }
+
+// Freeze stops the running thread for good at the next Switch.
+//
+//go:nosplit
+func Freeze() {
+	if t := Current(); t != nil {
+		t.State = Frozen
+	}
+}
+
+// WakeFaultWaiter makes the thread waiting in WaitFault runnable first in
+// line, and reports whether there was one.
+//
+//go:nosplit
+func WakeFaultWaiter() bool {
+	for i := int32(0); i < MaxThreads; i++ {
+		t := &threads[i]
+		if t.State == Blocked && t.Wait == WaitFault {
+			t.Frame.RAX = 0
+			t.State = Runnable
+			t.next = runHead
+			runHead = i + 1
+			if runTail == 0 {
+				runTail = i + 1
+			}
+			return true
+		}
+	}
+	return false
+}

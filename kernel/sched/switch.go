@@ -65,6 +65,8 @@ func Switch(f *arch.Frame) {
 		case Exited:
 			t.State = Free
 			nthreads--
+		case Frozen:
+			t.Frame = *f
 		}
 		cur = -1
 	}
@@ -83,17 +85,41 @@ func Switch(f *arch.Frame) {
 //go:nosplit
 func next() int32 {
 	for {
-		expire(clock.Nanotime())
+		Tick(clock.Nanotime())
 		if i := dequeue(); i >= 0 {
 			return i
 		}
 		d := earliestDeadline()
-		if d == 0 {
+		if d == 0 && watchdog == 0 {
 			deadlock()
 		}
 		idle(d)
 	}
 }
+
+// Tick ends expired waits and checks the watchdog. The timer interrupt
+// calls it, and so does the scheduler before it picks a thread.
+//
+//go:nosplit
+func Tick(now int64) {
+	if watchdog != 0 && now >= watchdog {
+		watchdog = 0
+		console.Line("kernel: the fault reporter did not finish in time; stopping")
+		machine.Stop(false)
+	}
+	expire(now)
+}
+
+var watchdog int64
+
+// SetWatchdog stops the machine at deadline unless cleared (deadline 0).
+//
+//go:nosplit
+func SetWatchdog(deadline int64) { watchdog = deadline }
+
+// InterruptsWake is set once the timer interrupt runs: the idle loop then
+// halts until the next interrupt instead of polling the clock.
+var InterruptsWake bool
 
 // expire ends the waits whose deadline has passed.
 //
@@ -126,15 +152,27 @@ func earliestDeadline() int64 {
 	return d
 }
 
-// idle waits until the deadline. Without a timer interrupt yet, it polls
-// the clock; PAUSE keeps the spin cheap for a hyperthread sibling.
+// idle waits for the deadline (0: none) or for an interrupt that makes a
+// thread runnable. With the timer running it halts: STI;HLT enables
+// interrupts and halts in one step, so an interrupt that arrives after the
+// checks below cannot be missed, and the CPU sleeps until the next one.
+// Without it (early boot), it polls the clock.
 //
 //go:nosplit
 func idle(deadline int64) {
-	for clock.Nanotime() < deadline {
-		arch.Pause()
+	for runHead == 0 && (deadline == 0 || clock.Nanotime() < deadline) {
+		if InterruptsWake {
+			arch.StiHlt()
+			arch.Cli()
+			Halts++
+		} else {
+			arch.Pause()
+		}
 	}
 }
+
+// Halts counts the HLTs the idle loop executed.
+var Halts uint64
 
 // deadlock reports that every thread waits with no deadline: nothing can
 // ever run again, so the kernel stops rather than hang silently.

@@ -34,6 +34,7 @@ const (
 	Running        // on the CPU
 	Blocked        // waiting for a wake-up or its deadline
 	Exited         // gone; the slot is freed when the thread is switched away from
+	Frozen         // stopped for good after a kernel fault in its system call or interrupt
 )
 
 // WaitKind says what a blocked thread waits for; it decides the result a
@@ -45,6 +46,7 @@ const (
 	WaitFutex          // FUTEX_WAIT: woken by FUTEX_WAKE on Addr; timeout gives -ETIMEDOUT
 	WaitSleep          // nanosleep: only the deadline ends it; result 0
 	WaitPoll           // epoll_pwait: woken by an event (the call restarts); timeout gives 0
+	WaitFault          // the kernel-fault reporter: woken only by a kernel fault
 )
 
 // Thread is one Linux thread of the Go runtime.
