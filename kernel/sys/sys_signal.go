@@ -4,16 +4,16 @@ import (
 	"unsafe"
 
 	"gokernel/arch"
+	"gokernel/kernel/console"
 	"gokernel/kernel/linux"
+	"gokernel/kernel/machine"
 	"gokernel/kernel/mem"
 	"gokernel/kernel/sched"
+	"gokernel/kernel/signal"
 )
 
-// Signals. The handlers the runtime installs are recorded so that faults
-// can later be delivered to them; nothing is delivered yet.
-
-// Actions holds the process's signal actions, indexed by signal number.
-var Actions [linux.NSIG + 1]linux.Sigaction
+// Signals: the actions the runtime installs (kernel/signal delivers faults
+// to them), masks, alternate stacks, and the return from a handler.
 
 //go:nosplit
 func sysRtSigaction(f *arch.Frame) uint64 {
@@ -30,14 +30,14 @@ func sysRtSigaction(f *arch.Frame) uint64 {
 		if !ok || uint64(len(b)) < n {
 			return linux.EFAULT.Ret()
 		}
-		*(*linux.Sigaction)(unsafe.Pointer(&b[0])) = Actions[sig]
+		*(*linux.Sigaction)(unsafe.Pointer(&b[0])) = signal.Actions[sig]
 	}
 	if act != 0 {
 		b, ok := mem.UserBytes(act, n, false)
 		if !ok || uint64(len(b)) < n {
 			return linux.EFAULT.Ret()
 		}
-		Actions[sig] = *(*linux.Sigaction)(unsafe.Pointer(&b[0]))
+		signal.Actions[sig] = *(*linux.Sigaction)(unsafe.Pointer(&b[0]))
 	}
 	return 0
 }
@@ -111,12 +111,28 @@ func sysSigaltstack(f *arch.Frame) uint64 {
 	return 0
 }
 
+// sysRtSigreturn restores the context a signal handler returns to. The
+// restored RAX is the call's "result", so the interrupted code gets its
+// own RAX back.
+//
 //go:nosplit
-func sysRtSigreturn(f *arch.Frame) uint64 { return linux.ENOSYS.Ret() }
+func sysRtSigreturn(f *arch.Frame) uint64 {
+	t := sched.Current()
+	if t == nil {
+		return linux.EINVAL.Ret()
+	}
+	if why := signal.Sigreturn(f, t); why != signal.OK {
+		console.WriteString("kernel: rt_sigreturn: ")
+		console.WriteString(why)
+		console.Line("; the Go program cannot continue")
+		machine.Stop(false)
+	}
+	return f.RAX
+}
 
 // The runtime sends signals to itself for preemption (SIGURG) and when it
-// crashes (after which it exits by itself). Until delivery exists the
-// signal is accepted and dropped.
+// crashes (after which it exits by itself). Only faults are delivered so
+// far; these are accepted and dropped.
 
 //go:nosplit
 func sysTgkill(f *arch.Frame) uint64 { return 0 }
