@@ -5,6 +5,7 @@ go 1.26
 require (
 	github.com/digitalocean/go-qemu v0.0.0-20250212194115-ee9b0668d242
 	github.com/u-root/u-root v0.16.0
+	golang.org/x/arch v0.30.0
 )
 
 require (

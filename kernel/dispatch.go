@@ -7,29 +7,39 @@ import (
 	"gokernel/kernel/machine"
 	"gokernel/kernel/mem"
 	"gokernel/kernel/sched"
+	"gokernel/kernel/signal"
 	"gokernel/kernel/sys"
 	"gokernel/kernel/trap"
 )
 
 // dispatch is called by the entry stubs with the frame they saved. It runs
-// on the kernel stack with interrupts disabled. On return the stub restores
-// the frame, which sched.Switch may have replaced with another thread's.
+// on the kernel stack (or an IST stack) with interrupts disabled. On return
+// the stub restores the frame, which sched.Switch may have replaced with
+// another thread's.
 //
-// Like everything it calls, it must not split the stack, allocate, lock, or
-// store Go pointers outside the stack.
+// Rules for everything reachable from here (checked by tools/ring0check):
+// no stack growth (all //go:nosplit), no allocation, no write barriers (no
+// Go pointers stored outside the stack), no runtime calls but a few
+// allow-listed copies, no locks.
 //
 //go:nosplit
 func dispatch(f *arch.Frame) {
 	switch v := f.Vector; {
 	case v == trap.VecSyscall:
-		sys.Dispatch(f)
+		if f.RAX == sysGokernel {
+			gokernelCall(f)
+		} else {
+			sys.Dispatch(f)
+		}
 	case v == trap.VecNestedSyscall:
 		nestedSyscall(f)
 		return
 	case v < 32:
 		exception(f)
+	case v < irqBase+16:
+		interrupt(f, uint8(v-irqBase))
 	default:
-		interrupt(f)
+		unexpected(v)
 	}
 	if f.FromUser() {
 		sched.Switch(f)
@@ -38,48 +48,86 @@ func dispatch(f *arch.Frame) {
 
 //go:nosplit
 func exception(f *arch.Frame) {
-	if f.Vector == trap.VecPageFault {
-		addr := arch.ReadCR2()
-		// A not-present page of a mapped area: allocate it. This also
-		// covers ring-0 code touching user memory first.
-		if addr < mem.UserMax {
-			switch mem.Fault(addr, f.ErrorCode) {
-			case mem.FaultFixed:
-				return
-			case mem.FaultNoMem:
-				console.WriteString("kernel: out of memory: no free frame for the page at ")
-				console.Hex(addr)
-				console.WriteString("\n")
-				machine.Stop(false)
-			}
-		}
+	switch f.Vector {
+	case trap.VecNMI:
+		console.WriteString("kernel: NMI at ")
+		trap.Symbol(f.RIP)
+		console.Line("; continuing")
+		return
+	case trap.VecDoubleFault:
+		kernelFault(f, "kernel")
+		return
+	case trap.VecBreakpoint:
+		// int3, from Go code or the kernel: report and resume after it.
+		console.WriteString("kernel: breakpoint at ")
+		console.Hex(f.RIP - 1)
+		console.WriteString(" ")
+		trap.Symbol(f.RIP - 1)
+		console.Line("; continuing")
+		return
 	}
 	if f.FromUser() {
-		if f.Vector == trap.VecBreakpoint {
-			console.WriteString("kernel: breakpoint at ")
-			console.Hex(f.RIP)
-			console.Line("; continuing")
+		userException(f)
+		return
+	}
+	if f.Vector == trap.VecPageFault {
+		// The kernel touching a user page not yet allocated.
+		if addr := arch.ReadCR2(); addr < mem.UserMax && mem.Fault(addr, f.ErrorCode) == mem.FaultFixed {
 			return
 		}
-		// Signal delivery to the runtime's handlers is not there yet:
-		// report and stop.
-		trap.Report("kernel: fault in Go code (ring 3), no signal delivery yet", f)
-		machine.Stop(false)
 	}
-	trap.Report("kernel: fault in the kernel (ring 0)", f)
-	machine.Stop(false)
+	kernelFault(f, "kernel: fault in the kernel (ring 0)")
 }
 
-var unexpected [256 / 64]uint64
-
-// interrupt handles hardware interrupts. None is enabled yet, so any that
-// arrives is reported, once per vector.
+// userException turns a fault in Go code into the signal Linux would send,
+// delivered to the runtime's handler, which turns it into a Go panic.
 //
 //go:nosplit
-func interrupt(f *arch.Frame) {
-	v := f.Vector & 255
-	if unexpected[v/64]&(1<<(v%64)) == 0 {
-		unexpected[v/64] |= 1 << (v % 64)
+func userException(f *arch.Frame) {
+	var pfCode int32
+	if f.Vector == trap.VecPageFault {
+		addr := arch.ReadCR2()
+		switch mem.Fault(addr, f.ErrorCode) {
+		case mem.FaultFixed:
+			return
+		case mem.FaultNoMem:
+			console.WriteString("kernel: out of memory: no free frame for the page at ")
+			console.Hex(addr)
+			console.WriteString("\n")
+			machine.Stop(false)
+		case mem.FaultNoArea:
+			pfCode = signal.SEGV_MAPERR
+		default:
+			pfCode = signal.SEGV_ACCERR
+		}
+	}
+	in := signal.ForException(f.Vector, f.ErrorCode, arch.ReadCR2(), f.RIP, pfCode)
+	t := sched.Current()
+	if t == nil {
+		trap.Report("kernel: fault in Go code with no current thread", f)
+		machine.Stop(false)
+		return
+	}
+	if why := signal.Deliver(f, t, &in); why != signal.OK {
+		console.WriteString("kernel: cannot deliver signal ")
+		console.Dec(int64(in.Signo))
+		console.WriteString(" to the Go runtime: ")
+		console.Line(why)
+		trap.Report("kernel: fatal fault in Go code (ring 3)", f)
+		machine.Stop(false)
+	}
+}
+
+var unexpectedSeen [4]uint64 // one bit per vector
+
+// unexpected reports an interrupt on a vector nobody handles, once per
+// vector. Vectors above the PIC's have no controller to acknowledge.
+//
+//go:nosplit
+func unexpected(v uint64) {
+	v &= 255
+	if unexpectedSeen[v/64]&(1<<(v%64)) == 0 {
+		unexpectedSeen[v/64] |= 1 << (v % 64)
 		console.WriteString("kernel: unexpected interrupt ")
 		console.Dec(int64(v))
 		console.WriteString("\n")
@@ -98,10 +146,11 @@ var nestedReported bool
 func nestedSyscall(f *arch.Frame) {
 	if !nestedReported {
 		nestedReported = true
+		console.Emergency()
 		console.WriteString("\nkernel: system call ")
 		console.Dec(int64(f.RAX))
 		console.WriteString(" from ring 0 at ")
-		console.Hex(f.RIP)
+		trap.Symbol(f.RIP)
 		console.Line(": the Go runtime was entered from the kernel core")
 	}
 	switch f.RAX {

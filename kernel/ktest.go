@@ -23,6 +23,18 @@ var tests = map[string]kernelTest{
 	"panic":   {testPanic, "an unrecovered panic prints Go's report and fails"},
 	"enosys":  {testEnosys, "unknown system calls fail with ENOSYS and are logged once"},
 	"threads": {testThreads, "clone makes threads that run; they wait and wake through futexes"},
+
+	"breakpoint":    {testBreakpoint, "int3 in Go code is reported and execution resumes"},
+	"nilderef":      {testNilDeref, "a nil dereference in a goroutine is a recovered runtime panic"},
+	"divzero":       {testDivZero, "integer division by zero, by #DE and by Go's check, is a recovered panic"},
+	"exceptions":    {testExceptions, "#DE, #PF at a bad address, #GP, #BP from Go code, one after another"},
+	"invalidopcode": {testInvalidOpcode, "ud2 ends in the runtime's fatal SIGILL report and the fail exit"},
+	"ticks":         {testTicks, "the PIT tick counter and the TSC clock agree within 5% over 200 ms"},
+	"kernelfault":   {testKernelFault, "a page fault in ring 0 prints the kernel report and fails"},
+	"doublefault":   {testDoubleFault, "a kernel stack overflow is caught on an IST stack as a double fault"},
+	"consolefault":  {testConsoleFault, "a fault while the console lock is held is still reported"},
+	"faultinfault":  {testFaultInFault, "a fault inside the fault handler ends in the double-fault report"},
+	"kernelint3":    {testKernelInt3, "int3 in ring 0 resumes; an unhandled vector is reported once"},
 }
 
 func runTest(name string) {

@@ -14,6 +14,7 @@ import (
 )
 
 func main() {
+	startFaultReporter()
 	fmt.Printf("go: runtime up (%s)\n", runtime.Version())
 	if name, ok := os.LookupEnv("test"); ok {
 		runTest(name)

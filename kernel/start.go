@@ -13,6 +13,7 @@ import (
 	"gokernel/kernel/mem/vma"
 	"gokernel/kernel/multiboot"
 	"gokernel/kernel/pic"
+	"gokernel/kernel/pit"
 	"gokernel/kernel/proc"
 	"gokernel/kernel/sched"
 	"gokernel/kernel/sys"
@@ -32,6 +33,7 @@ import (
 var (
 	bootInfo multiboot.Info
 	cmdline  string // the kernel command line, without a Multiboot 1 file name
+	tickHz   uint64 // timer interrupts per second: hz=N on the command line
 	segs     [8]mem.Segment
 	nsegs    int
 	earlyIST [4096]uint64 // stack for faults during boot, before mem.Setup
@@ -90,6 +92,11 @@ func start(magic, info, imageStart, imageEnd, goBase, rt0 uint64) {
 	pic.Init(irqBase)
 	clock.Init()
 	sys.Init()
+	// The tick: PIT channel 0 on IRQ 0. Interrupts stay off until the
+	// IRETQ into the runtime loads RFLAGS with IF set.
+	pit.Init(tickHz)
+	pic.Unmask(0)
+	sched.InterruptsWake = true
 	if hz, ok := clock.TSCHz(); ok {
 		console.WriteString("clock: TSC ")
 		console.Dec(int64(hz / 1_000_000))
@@ -138,13 +145,39 @@ func readCmdline() {
 	if bootInfo.Protocol == 1 {
 		cmdline = proc.SkipWord(cmdline)
 	}
+	tickHz = pit.DefaultHz
 	for rest := cmdline; rest != ""; {
 		var w string
 		w, rest = word(rest)
-		if len(w) > 5 && w[:5] == "test=" {
+		switch {
+		case len(w) > 5 && w[:5] == "test=":
 			machine.TestMode = true
+		case len(w) > 3 && w[:3] == "hz=":
+			if n, ok := atoi(w[3:]); ok && n >= pit.MinHz && n <= pit.MaxHz {
+				tickHz = n
+			} else {
+				console.WriteString("boot: ignoring ")
+				console.WriteString(w)
+				console.WriteString(": the tick rate must be a number from ")
+				console.Dec(pit.MinHz)
+				console.WriteString(" to ")
+				console.Dec(pit.MaxHz)
+				console.Line("")
+			}
 		}
 	}
+}
+
+// atoi parses a decimal number.
+func atoi(s string) (uint64, bool) {
+	var n uint64
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' || n > 1<<40 {
+			return 0, false
+		}
+		n = n*10 + uint64(s[i]-'0')
+	}
+	return n, s != ""
 }
 
 func word(s string) (string, string) {

@@ -53,6 +53,7 @@ func Setup(top uint64, segs []Segment) bool {
 		top = 4 << 30 // device memory below 4 GiB (VGA, APIC, framebuffers) is reachable too
 	}
 	top = (top + (1 << 21) - 1) &^ ((1 << 21) - 1)
+	DirectMapSize = top
 	for p := uint64(0); p < top; p += 1 << 21 {
 		if !mapLarge(Virt(p), p, arch.PTE_W|nx) {
 			return false
@@ -83,6 +84,9 @@ func Setup(top uint64, segs []Segment) bool {
 	earlyHi = 0
 	return true
 }
+
+// DirectMapSize is how much physical memory the direct map covers.
+var DirectMapSize uint64
 
 // NX returns the no-execute bit if paging uses it, else 0.
 //

@@ -1,8 +1,12 @@
 package trap
 
 import (
+	"unsafe"
+
 	"gokernel/arch"
 	"gokernel/kernel/console"
+	"gokernel/kernel/ksym"
+	"gokernel/kernel/mem"
 )
 
 // Exception names (SDM Vol. 3A §6.3.1, Table 6-1).
@@ -27,8 +31,32 @@ func Name(v uint64) string {
 	return "interrupt"
 }
 
-// Report prints what the CPU saved for a fault: vector, name, error code
-// (decoded for page faults, with CR2), and the registers. It allocates
+// CodeBytes is how many instruction bytes a report shows: the longest x86
+// instruction is 15 bytes.
+const CodeBytes = 15
+
+// Readable reports whether [addr, addr+n) is mapped (for a report that must
+// not fault while reading memory).
+//
+//go:nosplit
+func Readable(addr, n uint64) bool {
+	if n == 0 || addr+n < addr {
+		return false
+	}
+	for p := mem.PageRoundDown(addr); p < addr+n; p += mem.PageSize {
+		if !mem.Lookup(uintptr(p)).Present() && !inDirectMap(p) {
+			return false
+		}
+	}
+	return true
+}
+
+//go:nosplit
+func inDirectMap(p uint64) bool { return p >= mem.DirectMap && p-mem.DirectMap < mem.DirectMapSize }
+
+// Report prints what the CPU saved for a fault: vector and name, the error
+// code decoded, RIP as symbol+offset, the instruction bytes at RIP, the
+// registers, and a call trace along the frame pointers. It allocates
 // nothing and takes no lock, so it works from any fault.
 //
 //go:nosplit
@@ -39,42 +67,23 @@ func Report(who string, f *arch.Frame) {
 	console.WriteString(Name(f.Vector))
 	console.WriteString(" (vector ")
 	console.Dec(int64(f.Vector))
-	console.WriteString(") error code ")
+	console.WriteString("), error code ")
 	console.Hex(f.ErrorCode)
-	console.WriteString("\n")
-	if f.Vector == VecPageFault {
-		ec := f.ErrorCode
-		console.WriteString("  page fault at address ")
-		console.Hex(arch.ReadCR2())
-		console.WriteString(":")
-		if ec&arch.PF_P != 0 {
-			console.WriteString(" protection")
-		} else {
-			console.WriteString(" not-present")
+	printErrorCode(DecodeErrorCode(f.Vector, f.ErrorCode))
+	console.WriteString("\n  rip ")
+	console.Hex(f.RIP)
+	console.WriteString(" ")
+	Symbol(f.RIP)
+	console.WriteString("\n  code")
+	if Readable(f.RIP, CodeBytes) {
+		code := (*[CodeBytes]byte)(unsafe.Pointer(uintptr(f.RIP)))
+		for _, b := range code {
+			console.WriteString(" ")
+			hexByte(b)
 		}
-		if ec&arch.PF_W != 0 {
-			console.WriteString(" write")
-		} else {
-			console.WriteString(" read")
-		}
-		if ec&arch.PF_U != 0 {
-			console.WriteString(" user")
-		} else {
-			console.WriteString(" kernel")
-		}
-		if ec&arch.PF_I != 0 {
-			console.WriteString(" fetch")
-		}
-		if ec&arch.PF_RSVD != 0 {
-			console.WriteString(" reserved-bit")
-		}
-		console.WriteString("\n")
+	} else {
+		console.WriteString(" not readable")
 	}
-	reg("  rip", f.RIP)
-	reg(" cs", f.CS)
-	reg(" rflags", f.RFLAGS)
-	reg(" rsp", f.RSP)
-	reg(" ss", f.SS)
 	console.WriteString("\n")
 	reg("  rax", f.RAX)
 	reg(" rbx", f.RBX)
@@ -84,18 +93,120 @@ func Report(who string, f *arch.Frame) {
 	reg("  rsi", f.RSI)
 	reg(" rdi", f.RDI)
 	reg(" rbp", f.RBP)
-	reg(" r8", f.R8)
+	reg(" rsp", f.RSP)
 	console.WriteString("\n")
-	reg("  r9", f.R9)
+	reg("  r8", f.R8)
+	reg(" r9", f.R9)
 	reg(" r10", f.R10)
 	reg(" r11", f.R11)
-	reg(" r12", f.R12)
 	console.WriteString("\n")
-	reg("  r13", f.R13)
+	reg("  r12", f.R12)
+	reg(" r13", f.R13)
 	reg(" r14", f.R14)
 	reg(" r15", f.R15)
+	console.WriteString("\n")
+	reg("  rflags", f.RFLAGS)
+	reg(" cs", f.CS)
+	reg(" ss", f.SS)
+	reg(" cr2", arch.ReadCR2())
 	reg(" cr3", arch.ReadCR3())
 	console.WriteString("\n")
+	trace(f.RBP)
+}
+
+//go:nosplit
+func printErrorCode(e ErrorCode) {
+	switch {
+	case e.Vector == VecPageFault:
+		console.WriteString(" (")
+		if e.Present {
+			console.WriteString("protection violation")
+		} else {
+			console.WriteString("page not present")
+		}
+		if e.Write {
+			console.WriteString(", write")
+		} else {
+			console.WriteString(", read")
+		}
+		if e.User {
+			console.WriteString(", user")
+		} else {
+			console.WriteString(", supervisor")
+		}
+		if e.Fetch {
+			console.WriteString(", instruction fetch")
+		}
+		if e.Reserved {
+			console.WriteString(", reserved bit set")
+		}
+		console.WriteString(")\n  address (cr2) ")
+		console.Hex(arch.ReadCR2())
+	case e.HasSelector:
+		console.WriteString(" (")
+		switch {
+		case e.IDT:
+			console.WriteString("IDT vector ")
+		case e.LDT:
+			console.WriteString("LDT selector index ")
+		default:
+			console.WriteString("GDT selector index ")
+		}
+		console.Dec(int64(e.Index))
+		if e.External {
+			console.WriteString(", external event")
+		}
+		console.WriteString(")")
+	}
+}
+
+// Symbol prints addr as function+offset from the kernel's symbol table.
+//
+//go:nosplit
+func Symbol(addr uint64) {
+	if name, off, ok := ksym.Lookup(addr); ok {
+		console.WriteString(name)
+		console.WriteString("+")
+		console.Hex(off)
+		return
+	}
+	console.WriteString("(no symbol)")
+}
+
+// trace walks the frame-pointer chain: Go functions that have a frame keep
+// the caller's RBP at 0(RBP) and the return address at 8(RBP). It stops at
+// an unmapped or non-increasing frame pointer, or after 16 frames.
+//
+//go:nosplit
+func trace(rbp uint64) {
+	console.WriteString("  call trace:\n")
+	for i := 0; i < 16; i++ {
+		if rbp&7 != 0 || !Readable(rbp, 16) {
+			break
+		}
+		fr := (*[2]uint64)(unsafe.Pointer(uintptr(rbp)))
+		ret := fr[1]
+		if ret == 0 {
+			break
+		}
+		console.WriteString("    ")
+		console.Hex(ret)
+		console.WriteString(" ")
+		Symbol(ret)
+		console.WriteString("\n")
+		if fr[0] <= rbp {
+			break
+		}
+		rbp = fr[0]
+	}
+}
+
+//go:nosplit
+func hexByte(b byte) {
+	const digits = "0123456789abcdef"
+	hi, lo := uint(b>>4), uint(b&15)
+	console.WriteString(digits[hi : hi+1])
+	console.WriteString(digits[lo : lo+1])
 }
 
 //go:nosplit

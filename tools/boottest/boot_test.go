@@ -60,7 +60,13 @@ func TestKernelTests(t *testing.T) {
 		{"boot", []string{`^boot: multiboot1$`, `^mem: \d+ MiB usable RAM`, runtimeUp,
 			`^console: serial and screen ok$`, `^console: stderr ok$`}},
 		{"runtime", []string{`^runtime: \d+ GC cycles, \d+ MiB allocated in total`}},
-		{"threads", []string{`^threads: main thread 1 and 4 locked threads \[\d+ \d+ \d+ \d+\] passed a token 800 times$`}},
+		{"breakpoint", []string{`^kernel: breakpoint at 0x[0-9a-f]+ main\.int3(\.abi0)?\+0x[0-9a-f]+; continuing$`, `^breakpoint: resumed twice$`}},
+		{"nilderef", []string{`^nil dereference: recovered "runtime error: invalid memory address or nil pointer dereference"$`}},
+		{"divzero", []string{`^DIVQ by zero \(#DE\): recovered "runtime error: integer divide by zero"$`}},
+		{"exceptions", []string{`^#PF at 0xdead0000: recovered`, `^#GP at a non-canonical address: recovered`, `^exceptions: alive after`}},
+		{"ticks", []string{`^ticks: \d+ ticks at 1000 Hz`}},
+		{"kernelint3", []string{`^kernel: breakpoint at 0x[0-9a-f]+ main\.int3`, `^kernel: unexpected interrupt 129$`, `^kernel int3: resumed$`}},
+		{"threads", []string{`^threads: main thread \d+ and 4 locked threads \[\d+ \d+ \d+ \d+\] passed a token 800 times$`}},
 		{"enosys", []string{`^sys: unknown system call 183 \(afs_syscall\) -> ENOSYS$`,
 			`^sys: unknown system call 999 -> ENOSYS$`}},
 	} {
@@ -68,12 +74,56 @@ func TestKernelTests(t *testing.T) {
 			t.Parallel()
 			res := vm.RunTest(t, vm.Options{Kernel: kernel, Memory: "128M"}, tc.name)
 			expectLines(t, res, tc.lines...)
+			if tc.name == "kernelint3" && strings.Count(res.Log, "unexpected interrupt 129") != 1 {
+				t.Errorf("vector 129 reported %d times, want once", strings.Count(res.Log, "unexpected interrupt 129"))
+			}
 			if tc.name == "enosys" {
 				// Logged once per number, though 183 was called twice.
 				if n := strings.Count(res.Log, "unknown system call 183"); n != 1 {
 					t.Errorf("call 183 logged %d times, want once", n)
 				}
 			}
+		})
+	}
+}
+
+// Tests that end the kernel on purpose: each must print its report and make
+// QEMU exit with the fail status, never reset (a triple fault) or hang.
+func TestFatalTests(t *testing.T) {
+	kernel := artifact(t, "kernel.elf")
+	kernelReport := []string{`^  rip 0x[0-9a-f]+ \S+\+0x[0-9a-f]+$`, `^  code( [0-9a-f]{2}){15}$`,
+		`^  rax=0x`, `^  call trace:$`, `^    0x[0-9a-f]+ main\.dispatch\+0x`}
+	for _, tc := range []struct {
+		name  string
+		lines []string
+	}{
+		{"kernelfault", append([]string{
+			`^kernel: fault in the kernel \(ring 0\): page fault \(vector 14\), error code 0x0 \(page not present, read, supervisor\)$`,
+			`^  address \(cr2\) 0xffffff7fdead0000$`,
+			`^  rip 0x[0-9a-f]+ main\.testHook\+0x`,
+			`^  instruction at rip: MOVQ `,
+			`^kernel: stopped after the fault above$`}, kernelReport...)},
+		{"doublefault", append([]string{
+			`^kernel: double fault \(vector 8\)`,
+			`^  rip 0x[0-9a-f]+ main\.overflowStack(\.abi0)?\+0x`,
+			`^  instruction at rip: PUSH`,
+			`^kernel: stopped after the fault above$`}, kernelReport...)},
+		{"consolefault", []string{`^kernel: fault in the kernel \(ring 0\): page fault`, `^  address \(cr2\) 0xffffff7fdead0000$`}},
+		{"faultinfault", []string{`^kernel: double fault: another fault while handling a kernel fault: page fault`,
+			`^  rip 0x[0-9a-f]+ main\.kernelFault\+0x`}},
+		{"invalidopcode", []string{`^SIGILL: illegal instruction$`, `^main\.ud2\(\)$`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			v := vm.StartT(t, vm.Options{Kernel: kernel, Cmdline: "test=" + tc.name})
+			res, err := v.Wait()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Failed() {
+				t.Errorf("QEMU %s, want the fail status 35\n%s", res.Meaning(), res.Report())
+			}
+			expectLines(t, res, tc.lines...)
 		})
 	}
 }

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"gokernel/arch"
+	"gokernel/kernel/console"
+	"gokernel/kernel/linux"
+	"gokernel/kernel/machine"
+	"gokernel/kernel/sched"
+)
+
+// The gokernel system call: a call number no Linux uses, for the few things
+// the kernel's own Go code asks of the ring-0 core that Linux has no call
+// for. RDI selects the operation. Test operations exist only in test mode.
+const (
+	sysGokernel = 4096
+
+	opFaultWait = 1 // the fault reporter waits for a kernel fault
+	opFaultDone = 2 // the fault reporter printed its part: stop
+
+	opTestPageFault   = 100 // read an unmapped kernel address in ring 0
+	opTestStackOverfl = 101 // overflow the kernel stack (a double fault)
+	opTestConsoleHeld = 102 // fault while holding the console lock
+	opTestFaultInRep  = 103 // fault, and fault again inside the report
+	opTestInt3        = 104 // int3 in ring 0: reported, execution resumes
+	opTestBadVector   = 105 // INT 0x81 in ring 0: nobody handles vector 129
+)
+
+// badKernelAddr is in the kernel half, below the kernel stacks and above
+// the direct map: never mapped.
+const badKernelAddr = 0xffff_ff7f_dead_0000
+
+var faultInReport bool
+
+//go:nosplit
+func gokernelCall(f *arch.Frame) {
+	op := f.RDI
+	f.RAX = 0
+	switch {
+	case op == opFaultWait:
+		sched.Block(sched.WaitFault, 0, 0)
+		return
+	case op == opFaultDone:
+		console.Line("kernel: stopped after the fault above")
+		machine.Stop(false)
+		return
+	case op >= 100 && op < 200 && machine.TestMode:
+		testHook(op)
+		return
+	}
+	f.RAX = linux.EINVAL.Ret()
+}
+
+// Implemented in gokernel_amd64.s.
+func overflowStack()
+func int3()
+func int81()
