@@ -98,6 +98,7 @@ test-host:
 	$(GO) vet $(filter-out gokernel/kernel% gokernel/arch,$(HOST_PKGS))
 	$(GO) vet -unsafeptr=false $(filter gokernel/kernel% gokernel/arch,$(HOST_PKGS))
 	$(GO) test -race $(HOST_PKGS)
+	$(GO) run ./tools/ring0check $(BUILD)/go.elf
 
 test-qemu:
 	$(GO) test -count=1 -timeout 15m ./tools/boottest
