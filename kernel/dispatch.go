@@ -43,6 +43,7 @@ func dispatch(f *arch.Frame) {
 	}
 	if f.FromUser() {
 		sched.Switch(f)
+		deliverPending(f)
 	}
 }
 

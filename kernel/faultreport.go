@@ -47,5 +47,5 @@ func symbolize(addr uint64) (string, uint64) {
 	if !ok {
 		return "", 0
 	}
-	return name, addr - off
+	return string(name), addr - off
 }

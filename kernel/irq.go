@@ -23,7 +23,11 @@ func interrupt(f *arch.Frame, irq uint8) {
 	switch irq {
 	case 0:
 		pit.Tick()
-		sched.Tick(clock.Nanotime())
+		now := clock.Nanotime()
+		sched.Tick(now)
+		if f.FromUser() {
+			sched.Preempt(now)
+		}
 	default:
 		unexpected(uint64(irqBase) + uint64(irq))
 	}

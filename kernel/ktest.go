@@ -35,6 +35,14 @@ var tests = map[string]kernelTest{
 	"consolefault":  {testConsoleFault, "a fault while the console lock is held is still reported"},
 	"faultinfault":  {testFaultInFault, "a fault inside the fault handler ends in the double-fault report"},
 	"kernelint3":    {testKernelInt3, "int3 in ring 0 resumes; an unhandled vector is reported once"},
+
+	"goroutines": {testGoroutines, "10,000 goroutines ping-pong; WaitGroup; a mutex under contention"},
+	"sleep":      {testSleep, "time.Sleep and a Ticker keep time by the TSC clock"},
+	"gc":         {testGC, "1 GiB of garbage in 64 MiB with a bounded heap"},
+	"oom":        {testOOM, "allocating past RAM ends in the runtime's out-of-memory error"},
+	"reserve":    {testReserve, "a 1 GiB PROT_NONE reservation in 64 MiB"},
+	"preempt":    {testPreempt, "a spinning goroutine does not starve a printing one"},
+	"idle":       {testIdle, "with every goroutine blocked the CPU halts until the next tick"},
 }
 
 func runTest(name string) {

@@ -106,6 +106,10 @@ func start(magic, info, imageStart, imageEnd, goBase, rt0 uint64) {
 	}
 
 	mem.InitUser(segs[:nsegs])
+	sys.LowWater = mem.Frames.Total() * mem.PageSize / 8
+	if sys.LowWater < 8<<20 {
+		sys.LowWater = 8 << 20
+	}
 	f := (*arch.Frame)(unsafe.Pointer(uintptr(st[0].Top - arch.FrameSize)))
 	if !mainThread(f, rt0) {
 		bootFail("boot: cannot build the main thread's stack", "")
@@ -152,6 +156,8 @@ func readCmdline() {
 		switch {
 		case len(w) > 5 && w[:5] == "test=":
 			machine.TestMode = true
+		case w == "systrace":
+			sys.Trace = true
 		case len(w) > 3 && w[:3] == "hz=":
 			if n, ok := atoi(w[3:]); ok && n >= pit.MinHz && n <= pit.MaxHz {
 				tickHz = n

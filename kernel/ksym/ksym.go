@@ -72,12 +72,13 @@ func count() uint32 {
 }
 
 // Lookup returns the function containing pc and pc's offset in it. The name
-// points into the table: no allocation, usable from any fault handler.
+// is a slice of the table: no allocation, usable from any fault handler
+// (a string would need unsafe.String, whose length check calls the runtime).
 //
 //go:nosplit
-func Lookup(pc uint64) (name string, off uint64, ok bool) {
+func Lookup(pc uint64) (name []byte, off uint64, ok bool) {
 	if !Loaded() || pc >= 1<<32 {
-		return "", 0, false
+		return nil, 0, false
 	}
 	// Binary search for the last entry with start <= pc.
 	lo, hi := uint32(0), count()
@@ -90,28 +91,30 @@ func Lookup(pc uint64) (name string, off uint64, ok bool) {
 		}
 	}
 	if lo == 0 {
-		return "", 0, false
+		return nil, 0, false
 	}
 	e := headerSize + (lo-1)*entrySize
 	start, size, nameOff := u32(e), u32(e+4), u32(e+8)
 	if pc-uint64(start) >= uint64(size) && size != 0 {
-		return "", 0, false
+		return nil, 0, false
 	}
 	return cstring(headerSize + count()*entrySize + nameOff), pc - uint64(start), true
 }
 
 //go:nosplit
-func cstring(off uint32) string {
+func cstring(off uint32) []byte {
 	if off >= Size {
-		return ""
+		return nil
 	}
 	s := table[off:]
 	n := 0
-	for n < len(s) && s[n] != 0 {
-		n++
+	for ; n < len(s); n++ {
+		if s[n] == 0 {
+			break
+		}
 	}
-	if n == 0 {
-		return ""
+	if uint(n) > uint(len(s)) {
+		return nil
 	}
-	return unsafe.String(&s[0], n)
+	return s[:n]
 }

@@ -42,7 +42,7 @@ func TestLookup(t *testing.T) {
 		{1 << 40, "", 0, false},
 	} {
 		name, off, ok := Lookup(c.pc)
-		if name != c.name || off != c.off || ok != c.ok {
+		if string(name) != c.name || off != c.off || ok != c.ok {
 			t.Errorf("Lookup(%#x) = %q+%#x %v, want %q+%#x %v", c.pc, name, off, ok, c.name, c.off, c.ok)
 		}
 	}

@@ -112,7 +112,7 @@ func UserBytes(addr, n uint64, write bool) (b []byte, ok bool) {
 		return nil, false
 	}
 	if inImage(addr, end, write) {
-		return unsafe.Slice((*byte)(unsafe.Pointer(uintptr(addr))), n), true
+		return userSlice(addr, n), true
 	}
 	prot := uint32(linux.PROT_READ)
 	if write {
@@ -130,7 +130,19 @@ func UserBytes(addr, n uint64, write bool) (b []byte, ok bool) {
 			return nil, false
 		}
 	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(uintptr(addr))), n), true
+	return userSlice(addr, n), true
+}
+
+// userSlice makes a slice of user memory. Slicing a pointer to a large
+// array, not unsafe.Slice: the callers have bounded n (below UserMax), and
+// unsafe.Slice's own length checks call the runtime.
+//
+//go:nosplit
+func userSlice(addr, n uint64) []byte {
+	if n > UserMax {
+		return nil
+	}
+	return (*[UserMax]byte)(unsafe.Pointer(uintptr(addr)))[:n:n]
 }
 
 //go:nosplit

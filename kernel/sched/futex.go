@@ -1,37 +1,107 @@
 package sched
 
+import "gokernel/kernel/futex"
+
+// Waits go through one futex.Queue. Futex waits use the futex word's
+// address; epoll waits a tagged address no user pointer can have; sleeps
+// have only a deadline.
+const pollTag = 1 << 63
+
+var (
+	waits futex.Queue
+	woken [futex.MaxWaiters]int32
+)
+
+// wait puts the running thread in the wait queue.
+//
+//go:nosplit
+func wait(kind WaitKind, addr uint64, deadline int64) {
+	t := Current()
+	if t == nil {
+		return
+	}
+	t.State = Blocked
+	t.Wait = kind
+	t.Addr = addr
+	t.Deadline = deadline
+	if kind == WaitFault {
+		return // found by scanning: only a kernel fault wakes it
+	}
+	key := addr
+	switch kind {
+	case WaitSleep:
+		key = futex.None
+	case WaitPoll:
+		key = pollTag | addr
+	}
+	if !waits.Add(key, cur, deadline) {
+		// Cannot happen: the queue holds as many waiters as there are
+		// threads. Do not lose the thread: let it run again.
+		t.State = Runnable
+	}
+}
+
 // WakeFutex wakes up to n threads blocked in FUTEX_WAIT on addr, oldest
-// slot first, and returns how many it woke. Their futex call returns 0.
+// first, and returns how many it woke. Their futex call returns 0.
 //
 //go:nosplit
 func WakeFutex(addr uint64, n int) int {
-	woken := 0
-	for i := int32(0); i < MaxThreads && woken < n; i++ {
-		t := &threads[i]
-		if t.State == Blocked && t.Wait == WaitFutex && t.Addr == addr {
+	if addr&pollTag != 0 {
+		return 0
+	}
+	k := waits.Wake(addr, n, &woken)
+	for i := 0; i < k && i < len(woken); i++ {
+		if t := thread(woken[i]); t != nil {
 			t.Frame.RAX = 0
-			enqueue(i)
-			woken++
+			enqueue(woken[i])
 		}
 	}
-	return woken
+	return k
 }
 
-// WakePoll wakes every thread blocked in WaitPoll on obj. Each restarts
-// its system call, which then finds the event that woke it: the frame's
-// RIP steps back over the 2-byte SYSCALL instruction and RAX gets the call
+// WakePoll wakes every thread blocked in epoll on obj. Each restarts its
+// system call, which then finds the event that woke it: the frame's RIP
+// steps back over the 2-byte SYSCALL instruction and RAX gets the call
 // number back.
 //
 //go:nosplit
 func WakePoll(obj uint64, nr uint64) {
-	for i := int32(0); i < MaxThreads; i++ {
-		t := &threads[i]
-		if t.State == Blocked && t.Wait == WaitPoll && t.Addr == obj {
+	k := waits.Wake(pollTag|obj, futex.MaxWaiters, &woken)
+	for i := 0; i < k && i < len(woken); i++ {
+		if t := thread(woken[i]); t != nil {
 			t.Frame.RIP -= 2
 			t.Frame.RAX = nr
-			enqueue(i)
+			enqueue(woken[i])
 		}
 	}
+}
+
+// expire ends the waits whose deadline has passed, with the result each
+// kind of wait gives on a timeout.
+//
+//go:nosplit
+func expire(now int64) {
+	k := waits.Expire(now, &woken)
+	for i := 0; i < k && i < len(woken); i++ {
+		t := thread(woken[i])
+		if t == nil {
+			continue
+		}
+		if t.Wait == WaitFutex {
+			t.Frame.RAX = ETIMEDOUT
+		} else {
+			t.Frame.RAX = 0
+		}
+		enqueue(woken[i])
+	}
+}
+
+//go:nosplit
+func thread(i int32) *Thread {
+	if uint32(i) < MaxThreads {
+		return &threads[i]
+	}
+	return nil
 }
 
 // Freeze stops the running thread for good at the next Switch.

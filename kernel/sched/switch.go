@@ -4,24 +4,16 @@ import (
 	"gokernel/arch"
 	"gokernel/kernel/clock"
 	"gokernel/kernel/console"
-	"gokernel/kernel/linux"
 	"gokernel/kernel/machine"
 )
 
 // Block marks the running thread as waiting. It keeps running until the
-// caller's kernel entry ends with Switch. deadline is a clock.Nanotime()
-// value, 0 for none.
+// caller's kernel entry ends with Switch. addr is the futex word or the
+// epoll descriptor; deadline is a clock.Nanotime() value, 0 for none.
 //
 //go:nosplit
 func Block(kind WaitKind, addr uint64, deadline int64) {
-	t := Current()
-	if t == nil {
-		return
-	}
-	t.State = Blocked
-	t.Wait = kind
-	t.Addr = addr
-	t.Deadline = deadline
+	wait(kind, addr, deadline)
 }
 
 // Yield puts the running thread at the back of the run queue at the next
@@ -59,22 +51,21 @@ func Switch(f *arch.Frame) {
 			t.Frame = *f
 			t.FSBase = arch.Rdmsr(arch.MSR_FS_BASE)
 			enqueue(cur)
-		case Blocked:
+		case Blocked, Frozen:
 			t.Frame = *f
 			t.FSBase = arch.Rdmsr(arch.MSR_FS_BASE)
 		case Exited:
 			t.State = Free
 			nthreads--
-		case Frozen:
-			t.Frame = *f
 		}
 		cur = -1
 	}
-	i := next()
-	t := &threads[i&(MaxThreads-1)]
-	cur = i & (MaxThreads - 1)
+	i := next() & (MaxThreads - 1)
+	t := &threads[i]
+	cur = i
 	t.State = Running
 	t.Wait = WaitNone
+	sliceStart = clock.Nanotime()
 	*f = t.Frame
 	arch.Wrmsr(arch.MSR_FS_BASE, t.FSBase)
 }
@@ -89,7 +80,7 @@ func next() int32 {
 		if i := dequeue(); i >= 0 {
 			return i
 		}
-		d := earliestDeadline()
+		d := waits.Next()
 		if d == 0 && watchdog == 0 {
 			deadlock()
 		}
@@ -117,40 +108,31 @@ var watchdog int64
 //go:nosplit
 func SetWatchdog(deadline int64) { watchdog = deadline }
 
+// Preemption: the timer interrupt takes the CPU from a thread that has run
+// for a whole time slice while others wait, so a goroutine spinning in a
+// loop without system calls cannot starve the rest of the Go program.
+const TimeSlice = 10_000_000 // ns, the Go runtime's own scheduling quantum
+
+var sliceStart int64
+
+// Preempt is called by the timer interrupt when it interrupted a thread in
+// ring 3: if the thread's slice is used up and another thread is runnable,
+// it goes to the back of the run queue at the entry's Switch.
+//
+//go:nosplit
+func Preempt(now int64) {
+	if t := Current(); t != nil && t.State == Running && runHead != 0 && now-sliceStart >= TimeSlice {
+		t.State = Runnable
+		Preemptions++
+	}
+}
+
+// Preemptions counts the threads the timer took the CPU from.
+var Preemptions uint64
+
 // InterruptsWake is set once the timer interrupt runs: the idle loop then
 // halts until the next interrupt instead of polling the clock.
 var InterruptsWake bool
-
-// expire ends the waits whose deadline has passed.
-//
-//go:nosplit
-func expire(now int64) {
-	for i := int32(0); i < MaxThreads; i++ {
-		t := &threads[i]
-		if t.State != Blocked || t.Deadline == 0 || t.Deadline > now {
-			continue
-		}
-		switch t.Wait {
-		case WaitFutex:
-			t.Frame.RAX = linux.ETIMEDOUT.Ret()
-		case WaitSleep, WaitPoll:
-			t.Frame.RAX = 0
-		}
-		enqueue(i)
-	}
-}
-
-//go:nosplit
-func earliestDeadline() int64 {
-	var d int64
-	for i := range threads {
-		t := &threads[i]
-		if t.State == Blocked && t.Deadline != 0 && (d == 0 || t.Deadline < d) {
-			d = t.Deadline
-		}
-	}
-	return d
-}
 
 // idle waits for the deadline (0: none) or for an interrupt that makes a
 // thread runnable. With the timer running it halts: STI;HLT enables
@@ -187,6 +169,8 @@ func deadlock() {
 		}
 		console.WriteString("  tid ")
 		console.Dec(int64(t.TID))
+		console.WriteString(" state ")
+		console.Dec(int64(t.State))
 		console.WriteString(" wait ")
 		console.Dec(int64(t.Wait))
 		console.WriteString(" addr ")

@@ -20,6 +20,9 @@ import (
 	"gokernel/kernel/linux"
 )
 
+// ETIMEDOUT is what a futex wait returns when its deadline passes.
+const ETIMEDOUT = ^uint64(linux.ETIMEDOUT - 1) // -ETIMEDOUT in two's complement
+
 // MaxThreads bounds the thread table. The Go runtime with GOMAXPROCS=1
 // uses about five threads; clone beyond the limit fails with EAGAIN, and
 // the runtime reports that itself.
@@ -62,8 +65,11 @@ type Thread struct {
 
 	next int32 // run-queue link: index+1 of the next thread, 0 at the end
 
-	// Signal state (rt_sigprocmask, sigaltstack).
+	// Signal state (rt_sigprocmask, sigaltstack), and signals sent with
+	// tgkill or kill that wait to be delivered when the thread next
+	// returns to ring 3: bit n-1 for signal n.
 	SigMask  uint64
+	Pending  uint64
 	AltStack linux.StackT
 }
 
@@ -82,6 +88,18 @@ var (
 func Current() *Thread {
 	if uint32(cur) < MaxThreads {
 		return &threads[cur]
+	}
+	return nil
+}
+
+// ByTID returns the live thread with thread ID tid, or nil.
+//
+//go:nosplit
+func ByTID(tid int32) *Thread {
+	for i := range threads {
+		if t := &threads[i]; t.State != Free && t.TID == tid {
+			return t
+		}
 	}
 	return nil
 }

@@ -83,6 +83,27 @@ func Sigreturn(f *arch.Frame, t *sched.Thread) string {
 	return OK
 }
 
+// SI_TKILL is si_code for a signal sent by tkill or tgkill; si_pid and
+// si_uid (1 and 0 here) sit where si_addr is for a fault.
+const SI_TKILL = -6
+
+// Sent returns the siginfo of a signal sent with tgkill by process 1.
+//
+//go:nosplit
+func Sent(sig int) Info { return Info{Signo: sig, Code: SI_TKILL, Addr: 1} }
+
+// IgnoredByDefault reports whether sig's default action is to ignore it
+// (signal(7)): a pending signal without a handler is then dropped.
+//
+//go:nosplit
+func IgnoredByDefault(sig int) bool {
+	switch sig {
+	case linux.SIGCHLD, linux.SIGURG, 28: // 28 is SIGWINCH
+		return true
+	}
+	return false
+}
+
 // ForException maps a CPU exception in Go code to the signal Linux sends
 // (arch/x86/kernel/traps.c, fault.c). pfCode is SEGV_MAPERR or SEGV_ACCERR
 // for a page fault.

@@ -59,11 +59,13 @@ func sysGetrandom(f *arch.Frame) uint64 {
 	if !ok {
 		return linux.EFAULT.Ret()
 	}
-	for i := 0; i < len(b); i += 8 {
-		v := Random64()
-		for j := 0; j < 8 && i+j < len(b); j++ {
-			b[i+j] = byte(v >> (8 * j))
+	var v uint64
+	for i := range b {
+		if i&7 == 0 {
+			v = Random64()
 		}
+		b[i] = byte(v)
+		v >>= 8
 	}
 	return n
 }

@@ -11,16 +11,36 @@ import (
 // allocated here; the page-fault handler gives an area's pages zeroed
 // frames on first touch, so reservations cost nothing.
 
+// vmaErrno maps an area-list error to its errno. A type assertion, not an
+// interface comparison: comparing interfaces calls into the runtime.
+//
 //go:nosplit
 func vmaErrno(err error) linux.Errno {
-	switch err {
-	case vma.ErrExist:
-		return linux.EEXIST
-	case vma.ErrInval:
-		return linux.EINVAL
+	if e, ok := err.(vma.Error); ok {
+		return linux.Errno(e.Errno())
 	}
 	return linux.ENOMEM
 }
+
+// Memory pressure. Pages are allocated on first touch, so mmap cannot know
+// what a mapping will cost. The kernel refuses a writable mapping when it
+// could not possibly be backed, like Linux's heuristic overcommit (a single
+// mapping larger than the free memory), and when free memory has fallen
+// below a low-water mark. The Go runtime maps heap memory writable in
+// chunks of a few MiB before it touches it, so its next heap growth fails
+// with ENOMEM while the frames for the chunks it already mapped are still
+// there: it then stops with its own "out of memory" fatal error instead of
+// the kernel running out of frames in a page fault.
+//
+//go:nosplit
+func commitOK(length uint64) bool {
+	free := mem.Frames.FreeCount() * mem.PageSize
+	return length <= free && free >= LowWater
+}
+
+// LowWater is the free memory below which writable mappings are refused;
+// set at boot to max(8 MiB, RAM/8).
+var LowWater uint64
 
 //go:nosplit
 func sysMmap(f *arch.Frame) uint64 {
@@ -42,6 +62,9 @@ func sysMmap(f *arch.Frame) uint64 {
 	}
 	length = mem.PageRoundUp(length)
 	if length == 0 { // rounding overflowed
+		return linux.ENOMEM.Ret()
+	}
+	if prot&linux.PROT_WRITE != 0 && !commitOK(length) {
 		return linux.ENOMEM.Ret()
 	}
 	got, err := mem.User.Map(addr, length, uint32(prot), 0, how)
@@ -86,6 +109,9 @@ func sysMprotect(f *arch.Frame) uint64 {
 	}
 	if length == 0 {
 		return 0
+	}
+	if prot&linux.PROT_WRITE != 0 && !commitOK(length) {
+		return linux.ENOMEM.Ret()
 	}
 	if err := mem.User.Protect(addr, length, prot); err != nil {
 		return vmaErrno(err).Ret()

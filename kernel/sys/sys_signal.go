@@ -130,15 +130,49 @@ func sysRtSigreturn(f *arch.Frame) uint64 {
 	return f.RAX
 }
 
-// The runtime sends signals to itself for preemption (SIGURG) and when it
-// crashes (after which it exits by itself). Only faults are delivered so
-// far; these are accepted and dropped.
+// Signals sent by a thread: the Go runtime sends SIGURG to a thread to
+// preempt the goroutine on it (asynchronous preemption), and raises
+// signals when it crashes. They are marked pending on the target and
+// delivered when it next returns to ring 3 (kernel/signals.go in package
+// main); a blocked thread gets them when it wakes, which is what a
+// restarted system call would give on Linux.
 
 //go:nosplit
-func sysTgkill(f *arch.Frame) uint64 { return 0 }
+func sysTgkill(f *arch.Frame) uint64 {
+	tgid, tid, sig := int64(arg1(f)), int64(arg2(f)), arg3(f)
+	if tgid != 1 {
+		return linux.ESRCH.Ret()
+	}
+	return sendTo(sched.ByTID(int32(tid)), sig)
+}
 
 //go:nosplit
-func sysTkill(f *arch.Frame) uint64 { return 0 }
+func sysTkill(f *arch.Frame) uint64 {
+	return sendTo(sched.ByTID(int32(arg1(f))), arg2(f))
+}
+
+// sysKill sends a process-directed signal: to the running thread, which
+// is the one asking (there is one process).
+//
+//go:nosplit
+func sysKill(f *arch.Frame) uint64 {
+	pid := int64(arg1(f))
+	if pid != 1 && pid != 0 && pid != -1 {
+		return linux.ESRCH.Ret()
+	}
+	return sendTo(sched.Current(), arg2(f))
+}
 
 //go:nosplit
-func sysKill(f *arch.Frame) uint64 { return 0 }
+func sendTo(t *sched.Thread, sig uint64) uint64 {
+	if t == nil {
+		return linux.ESRCH.Ret()
+	}
+	if sig > linux.NSIG {
+		return linux.EINVAL.Ret()
+	}
+	if sig != 0 { // signal 0 only checks that the target exists
+		t.Pending |= 1 << (sig - 1)
+	}
+	return 0
+}

@@ -18,6 +18,7 @@ import (
 	"gokernel/arch"
 	"gokernel/kernel/console"
 	"gokernel/kernel/linux"
+	"gokernel/kernel/sched"
 )
 
 // Level says how completely a call is implemented.
@@ -57,7 +58,7 @@ var table = [...]entry{
 	linux.SYS_GETPID:            {"getpid", sysGetpid, Full, "one process, pid 1"},
 	linux.SYS_CLONE:             {"clone", sysClone, Partial, "threads only (CLONE_VM|CLONE_THREAD|CLONE_SIGHAND); no fork"},
 	linux.SYS_EXIT:              {"exit", sysExit, Full, ""},
-	linux.SYS_KILL:              {"kill", sysKill, Partial, "accepted; only fault signals are delivered so far"},
+	linux.SYS_KILL:              {"kill", sysKill, Partial, "one process: pid 1 (or 0, -1); delivered to the caller"},
 	linux.SYS_UNAME:             {"uname", sysUname, Fixed, "Linux 6.1.0-gokernel x86_64"},
 	linux.SYS_FCNTL:             {"fcntl", sysFcntl, Partial, "F_GETFD, F_SETFD, F_GETFL, F_SETFL"},
 	linux.SYS_GETPPID:           {"getppid", sysGetppid, Fixed, "0"},
@@ -65,7 +66,7 @@ var table = [...]entry{
 	linux.SYS_PRCTL:             {"prctl", sysPrctl, Fixed, "EINVAL, as on a kernel without PR_SET_VMA"},
 	linux.SYS_ARCH_PRCTL:        {"arch_prctl", sysArchPrctl, Partial, "FS only: GS belongs to the kernel"},
 	linux.SYS_GETTID:            {"gettid", sysGettid, Full, ""},
-	linux.SYS_TKILL:             {"tkill", sysTkill, Partial, "accepted; only fault signals are delivered so far"},
+	linux.SYS_TKILL:             {"tkill", sysTkill, Full, ""},
 	linux.SYS_FUTEX:             {"futex", sysFutex, Partial, "FUTEX_WAIT and FUTEX_WAKE, private or not"},
 	linux.SYS_SCHED_GETAFFINITY: {"sched_getaffinity", sysSchedGetaffinity, Fixed, "one CPU"},
 	linux.SYS_EPOLL_CREATE:      {"epoll_create", sysEpollCreate, Full, ""},
@@ -75,7 +76,7 @@ var table = [...]entry{
 	linux.SYS_EXIT_GROUP:        {"exit_group", sysExitGroup, Full, "in test mode status 0 exits QEMU with the pass code, others with fail"},
 	linux.SYS_EPOLL_WAIT:        {"epoll_wait", sysEpollWait, Full, ""},
 	linux.SYS_EPOLL_CTL:         {"epoll_ctl", sysEpollCtl, Partial, "eventfds only"},
-	linux.SYS_TGKILL:            {"tgkill", sysTgkill, Partial, "accepted; only fault signals are delivered so far"},
+	linux.SYS_TGKILL:            {"tgkill", sysTgkill, Full, ""},
 	linux.SYS_OPENAT:            {"openat", sysOpenat, Fixed, "no file system: ENOENT"},
 	linux.SYS_EPOLL_PWAIT:       {"epoll_pwait", sysEpollPwait, Full, "the signal mask is ignored"},
 	linux.SYS_EVENTFD2:          {"eventfd2", sysEventfd2, Full, ""},
@@ -89,13 +90,48 @@ var table = [...]entry{
 //go:nosplit
 func Dispatch(f *arch.Frame) {
 	nr := f.RAX
-	if nr < uint64(len(table)) {
-		if fn := table[nr].fn; fn != nil {
-			f.RAX = fn(f)
-			return
-		}
+	a1, a2, a3 := f.RDI, f.RSI, f.RDX
+	if nr < uint64(len(table)) && table[nr].fn != nil {
+		f.RAX = table[nr].fn(f)
+	} else {
+		f.RAX = unknown(nr)
 	}
-	f.RAX = unknown(nr)
+	if Trace {
+		trace(nr, a1, a2, a3, f.RAX)
+	}
+}
+
+// Trace prints every system call and its result (systrace on the command
+// line).
+var Trace bool
+
+//go:nosplit
+func trace(nr, a1, a2, a3, ret uint64) {
+	console.WriteString("sys: ")
+	if t := sched.Current(); t != nil {
+		console.WriteString("tid ")
+		console.Dec(int64(t.TID))
+		console.WriteString(" ")
+	}
+	if name := linux.SyscallName(nr); name != "" {
+		console.WriteString(name)
+	} else {
+		console.Dec(int64(nr))
+	}
+	console.WriteString("(")
+	console.Hex(a1)
+	console.WriteString(", ")
+	console.Hex(a2)
+	console.WriteString(", ")
+	console.Hex(a3)
+	console.WriteString(") = ")
+	if int64(ret) < 0 && int64(ret) > -4096 {
+		console.WriteString("-")
+		console.Dec(-int64(ret))
+	} else {
+		console.Hex(ret)
+	}
+	console.WriteString("\n")
 }
 
 var reported [8]uint64 // bit per call number below 512: already logged

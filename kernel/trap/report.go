@@ -165,7 +165,7 @@ func printErrorCode(e ErrorCode) {
 //go:nosplit
 func Symbol(addr uint64) {
 	if name, off, ok := ksym.Lookup(addr); ok {
-		console.WriteString(name)
+		console.Write(name)
 		console.WriteString("+")
 		console.Hex(off)
 		return
