@@ -1,0 +1,7 @@
+//go:build !race
+
+package ring
+
+// stressTotal is the number of values TestStress moves: 10,000,000 without
+// the race detector (race_test.go has the -race count).
+const stressTotal = 10_000_000
