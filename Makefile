@@ -50,9 +50,16 @@ $(BUILD)/go.elf: $(GO_SOURCES) | check-go
 	@mkdir -p $(BUILD)
 	$(KERNEL_GOENV) $(GO) build -o $@ -ldflags "$(KERNEL_LDFLAGS)" ./kernel
 
-# Its memory image and the symbols linker.ld needs.
-$(BUILD)/go.bin $(BUILD)/go.ld &: $(BUILD)/go.elf tools/mkimage/main.go
-	$(GO) run ./tools/mkimage -base $(GO_BASE) -bin $(BUILD)/go.bin -ld $(BUILD)/go.ld $<
+# The vDSO: a small shared object the kernel maps into the Go program.
+$(BUILD)/vdso.so: $(BUILD)/vdso.o boot/vdso.ld boot/vdso.lds
+	$(LD) -m elf_x86_64 -shared -soname linux-vdso.so.1 --hash-style=both \
+		--version-script=boot/vdso.lds -T boot/vdso.ld -z max-page-size=4096 \
+		-z noexecstack -nostdlib -o $@ $<
+
+# Its memory image (with the symbol table and the vDSO filled in) and the
+# symbols linker.ld needs.
+$(BUILD)/go.bin $(BUILD)/go.ld &: $(BUILD)/go.elf $(BUILD)/vdso.so tools/mkimage/main.go
+	$(GO) run ./tools/mkimage -base $(GO_BASE) -vdso $(BUILD)/vdso.so -bin $(BUILD)/go.bin -ld $(BUILD)/go.ld $<
 
 $(BUILD)/%.o: boot/%.s boot/multiboot.inc
 	@mkdir -p $(BUILD)

@@ -43,6 +43,8 @@ var tests = map[string]kernelTest{
 	"reserve":    {testReserve, "a 1 GiB PROT_NONE reservation in 64 MiB"},
 	"preempt":    {testPreempt, "a spinning goroutine does not starve a printing one"},
 	"idle":       {testIdle, "with every goroutine blocked the CPU halts until the next tick"},
+	"clock":      {testClock, "ns per time.Now() through the vDSO (or the system call with novdso)"},
+	"badcalls":   {testBadCalls, "bad pointers give EFAULT, unknown operations EINVAL or ENOSYS"},
 }
 
 func runTest(name string) {

@@ -18,6 +18,7 @@ import (
 	"gokernel/kernel/sched"
 	"gokernel/kernel/sys"
 	"gokernel/kernel/trap"
+	"gokernel/kernel/vdso"
 )
 
 // Boot, from the stub's hand-off to the Go runtime's entry.
@@ -34,6 +35,7 @@ var (
 	bootInfo multiboot.Info
 	cmdline  string // the kernel command line, without a Multiboot 1 file name
 	tickHz   uint64 // timer interrupts per second: hz=N on the command line
+	useVDSO  bool   // map the vDSO (novdso on the command line turns it off)
 	segs     [8]mem.Segment
 	nsegs    int
 	earlyIST [4096]uint64 // stack for faults during boot, before mem.Setup
@@ -106,9 +108,12 @@ func start(magic, info, imageStart, imageEnd, goBase, rt0 uint64) {
 	}
 
 	mem.InitUser(segs[:nsegs])
-	sys.LowWater = mem.Frames.Total() * mem.PageSize / 8
-	if sys.LowWater < 8<<20 {
-		sys.LowWater = 8 << 20
+	if useVDSO {
+		setupVDSO()
+	}
+	sys.LowWater = mem.Frames.Total() * mem.PageSize / 16
+	if sys.LowWater < 6<<20 {
+		sys.LowWater = 6 << 20
 	}
 	f := (*arch.Frame)(unsafe.Pointer(uintptr(st[0].Top - arch.FrameSize)))
 	if !mainThread(f, rt0) {
@@ -150,6 +155,7 @@ func readCmdline() {
 		cmdline = proc.SkipWord(cmdline)
 	}
 	tickHz = pit.DefaultHz
+	useVDSO = true
 	for rest := cmdline; rest != ""; {
 		var w string
 		w, rest = word(rest)
@@ -158,6 +164,8 @@ func readCmdline() {
 			machine.TestMode = true
 		case w == "systrace":
 			sys.Trace = true
+		case w == "novdso":
+			useVDSO = false
 		case len(w) > 3 && w[:3] == "hz=":
 			if n, ok := atoi(w[3:]); ok && n >= pit.MinHz && n <= pit.MaxHz {
 				tickHz = n
@@ -300,7 +308,7 @@ func mainThread(f *arch.Frame, rt0 uint64) bool {
 			rnd[i+j] = byte(v >> (8 * j))
 		}
 	}
-	sp, ok := proc.BuildStack(b, mem.UserMax, cmdline, &rnd)
+	sp, ok := proc.BuildStack(b, mem.UserMax, cmdline, &rnd, vdso.Base)
 	if !ok {
 		return false
 	}
@@ -315,6 +323,32 @@ func mainThread(f *arch.Frame, rt0 uint64) bool {
 	*(*uint32)(unsafe.Pointer(&f.FX[24])) = 0x1F80
 	_, ok = sched.New(f, arch.Rdmsr(arch.MSR_FS_BASE))
 	return ok
+}
+
+// vdsoBase is where the vDSO goes: below the main thread's stack area,
+// with a gap.
+const vdsoBase = mem.UserMax - userStackSize - 16<<10
+
+// setupVDSO fills the vDSO's clock parameters and maps it read-only and
+// executable for the Go program. Without it the runtime's clock reads are
+// clock_gettime system calls, which still work.
+func setupVDSO() {
+	so := vdso.Image()
+	tsc0, mult, wall := clock.Params()
+	_, measured := clock.TSCHz()
+	switch {
+	case so == nil:
+		console.Line("vdso: no image in this build; clock reads are system calls")
+	case !measured:
+		console.Line("vdso: the TSC was not calibrated; clock reads are system calls")
+	case !vdso.Fill(so, vdso.Params{TSC0: tsc0, Mult: mult, WallAtTSC0: wall}):
+		console.Line("vdso: the image has no data block; clock reads are system calls")
+	case !mem.MapUserCopy(vdsoBase, so, linux.PROT_READ|linux.PROT_EXEC):
+		console.Line("vdso: cannot map the image; clock reads are system calls")
+	default:
+		vdso.Base = vdsoBase
+		vdso.Enabled = true
+	}
 }
 
 // bootFail reports a fatal boot problem and stops with the fail code: in

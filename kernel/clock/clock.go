@@ -57,3 +57,12 @@ func Realtime() int64 { return bootUnix*1_000_000_000 + Nanotime() }
 //
 //go:nosplit
 func TSCHz() (uint64, bool) { return tscHz, measured }
+
+// Params returns what a reader of the TSC needs to compute the clock
+// without the kernel: ns since boot = (TSC - tsc0) * mult >> 32, and the
+// wall-clock time at tsc0 in ns. The vDSO gets these.
+//
+//go:nosplit
+func Params() (tsc0Out, multOut uint64, wallNs int64) {
+	return tsc0, mult, bootUnix * 1_000_000_000
+}

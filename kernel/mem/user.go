@@ -192,3 +192,32 @@ func PutUser64(addr uint64, v uint64) bool {
 	*(*uint64)(unsafe.Pointer(&b[0])) = v
 	return true
 }
+
+// MapUserCopy maps a copy of data at va (page aligned) in user space with
+// protection prot, as an area of its own that mmap will not hand out. It is
+// for boot: it allocates frames and copies eagerly.
+//
+//go:nosplit
+func MapUserCopy(va uint64, data []byte, prot uint32) bool {
+	n := PageRoundUp(uint64(len(data)))
+	if n == 0 || va&(PageSize-1) != 0 {
+		return false
+	}
+	if _, err := User.Map(va, n, prot, 0, vma.FixedNoReplace); err != nil {
+		return false
+	}
+	for off := uint64(0); off < n; off += PageSize {
+		pa, ok := allocFrame()
+		if !ok {
+			return false
+		}
+		page := (*[PageSize]byte)(unsafe.Pointer(Virt(pa)))
+		if off < uint64(len(data)) {
+			copy(page[:], data[off:])
+		}
+		if !Map(uintptr(va+off), pa, PageFlags(prot)) {
+			return false
+		}
+	}
+	return true
+}

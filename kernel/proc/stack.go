@@ -17,10 +17,11 @@ import "unsafe"
 
 // Auxiliary vector types (include/uapi/linux/auxvec.h).
 const (
-	atNull   = 0
-	atPagesz = 6
-	atClktck = 17
-	atRandom = 25
+	atNull        = 0
+	atPagesz      = 6
+	atClktck      = 17
+	atRandom      = 25
+	atSysinfoEhdr = 33 // the vDSO's ELF header
 )
 
 // MaxWords bounds the command-line words placed on the stack.
@@ -30,12 +31,13 @@ const MaxWords = 64
 const Argv0 = "gokernel"
 
 // BuildStack lays out the initial stack at the top of stack, whose last
-// byte is at address top-1, and returns the initial stack pointer. ok is
-// false if stack is too small or the command line has too many words.
+// byte is at address top-1, and returns the initial stack pointer. vdso is
+// the address of the vDSO's ELF header, or 0 for none. ok is false if
+// stack is too small or the command line has too many words.
 //
 // It runs once at boot, before the runtime, and is not on any interrupt or
 // system-call path, so unlike most kernel code it is not nosplit.
-func BuildStack(stack []byte, top uint64, cmdline string, random *[16]byte) (sp uint64, ok bool) {
+func BuildStack(stack []byte, top uint64, cmdline string, random *[16]byte, vdso uint64) (sp uint64, ok bool) {
 	n := uint64(len(stack))
 	if n < 256 || top < n {
 		return 0, false
@@ -91,7 +93,7 @@ func BuildStack(stack []byte, top uint64, cmdline string, random *[16]byte) (sp 
 		}
 	}
 
-	words := uint64(1 + nargs + 1 + nenv + 1 + 2*4)
+	words := uint64(1 + nargs + 1 + nenv + 1 + 2*5)
 	pos &^= 15
 	if pos < words*8 {
 		return 0, false
@@ -120,6 +122,10 @@ func BuildStack(stack []byte, top uint64, cmdline string, random *[16]byte) (sp 
 	emit(100)
 	emit(atRandom)
 	emit(randAddr)
+	if vdso != 0 {
+		emit(atSysinfoEhdr)
+		emit(vdso)
+	}
 	emit(atNull)
 	emit(0)
 	return base + start, true

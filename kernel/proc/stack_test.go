@@ -60,7 +60,7 @@ func TestBuildStack(t *testing.T) {
 	for i := range rnd {
 		rnd[i] = byte(i * 7)
 	}
-	sp, ok := BuildStack(stack, top, "  test=boot  -v GODEBUG=gctrace=1 quiet ", &rnd)
+	sp, ok := BuildStack(stack, top, "  test=boot  -v GODEBUG=gctrace=1 quiet ", &rnd, 0x7fff00000000)
 	if !ok {
 		t.Fatal("BuildStack failed")
 	}
@@ -70,6 +70,9 @@ func TestBuildStack(t *testing.T) {
 	}
 	if want := []string{"test=boot", "GODEBUG=gctrace=1"}; !slices.Equal(envp, want) {
 		t.Errorf("envp = %q, want %q", envp, want)
+	}
+	if auxv[atSysinfoEhdr] != 0x7fff00000000 {
+		t.Errorf("AT_SYSINFO_EHDR = %#x", auxv[atSysinfoEhdr])
 	}
 	if auxv[atPagesz] != 4096 {
 		t.Errorf("AT_PAGESZ = %d", auxv[atPagesz])
@@ -86,17 +89,17 @@ func TestBuildStack(t *testing.T) {
 
 func TestBuildStackLimits(t *testing.T) {
 	var rnd [16]byte
-	if _, ok := BuildStack(make([]byte, 100), 0x10000, "", &rnd); ok {
+	if _, ok := BuildStack(make([]byte, 100), 0x10000, "", &rnd, 0); ok {
 		t.Error("tiny stack accepted")
 	}
 	long := ""
 	for i := 0; i < 200; i++ {
 		long += "word "
 	}
-	if _, ok := BuildStack(make([]byte, 65536), 0x100000, long, &rnd); ok {
+	if _, ok := BuildStack(make([]byte, 65536), 0x100000, long, &rnd, 0); ok {
 		t.Error("more than MaxWords words accepted")
 	}
-	if _, ok := BuildStack(make([]byte, 512), 0x100000, strings.Repeat("a", 600), &rnd); ok {
+	if _, ok := BuildStack(make([]byte, 512), 0x100000, strings.Repeat("a", 600), &rnd, 0); ok {
 		t.Error("overflowing strings accepted")
 	}
 }

@@ -229,10 +229,18 @@ func sysEpollCtl(f *arch.Frame) uint64 {
 			ep.watch[idx] = ep.watch[k]
 		}
 	default:
+		if !epollOpReported {
+			epollOpReported = true
+			console.WriteString("sys: epoll_ctl op ")
+			console.Dec(int64(op))
+			console.Line(" not supported -> EINVAL")
+		}
 		return linux.EINVAL.Ret()
 	}
 	return 0
 }
+
+var epollOpReported bool
 
 //go:nosplit
 func sysEpollWait(f *arch.Frame) uint64 {

@@ -23,23 +23,26 @@ func vmaErrno(err error) linux.Errno {
 }
 
 // Memory pressure. Pages are allocated on first touch, so mmap cannot know
-// what a mapping will cost. The kernel refuses a writable mapping when it
-// could not possibly be backed, like Linux's heuristic overcommit (a single
-// mapping larger than the free memory), and when free memory has fallen
-// below a low-water mark. The Go runtime maps heap memory writable in
-// chunks of a few MiB before it touches it, so its next heap growth fails
-// with ENOMEM while the frames for the chunks it already mapped are still
-// there: it then stops with its own "out of memory" fatal error instead of
-// the kernel running out of frames in a page fault.
+// what a mapping will cost; mappings are often sparse (the runtime's heap
+// arena map is 32 MiB of which it touches a few pages). The kernel refuses
+// a writable mapping that is absurd for the machine, in the spirit of
+// Linux's heuristic overcommit (Linux compares with RAM plus swap; we allow
+// four times RAM so that the runtime's sparse maps fit small machines), and
+// any writable mapping once free memory has fallen below a low-water mark. The Go runtime maps heap memory
+// writable in 4 MiB chunks before it touches it, so its next heap growth
+// fails with ENOMEM while the frames for the chunks it already mapped are
+// still there: it then stops with its own "out of memory" fatal error
+// instead of the kernel running out of frames in a page fault.
 //
 //go:nosplit
 func commitOK(length uint64) bool {
 	free := mem.Frames.FreeCount() * mem.PageSize
-	return length <= free && free >= LowWater
+	return length/4 <= mem.Frames.Total()*mem.PageSize && free >= LowWater
 }
 
-// LowWater is the free memory below which writable mappings are refused;
-// set at boot to max(8 MiB, RAM/8).
+// LowWater is the free memory below which writable mappings are refused:
+// the runtime's 4 MiB heap step plus room for page tables and stacks, or
+// a sixteenth of RAM if that is more. Set at boot.
 var LowWater uint64
 
 //go:nosplit

@@ -70,6 +70,9 @@ func TestKernelTests(t *testing.T) {
 		{"reserve", []string{`^reserve: 1 GiB reserved`}},
 		{"preempt", []string{`^preempt: tick 9 at `, `^preempt: thread preemptions [1-9]`}},
 		{"idle", []string{`^idle: \d+ HLT wake-ups per second$`}},
+		{"badcalls", []string{`^sys: futex op 0x4d not supported -> ENOSYS$`,
+			`^sys: clone flags 0x0 not supported \(threads only\) -> EINVAL$`,
+			`^sys: epoll_ctl op 99 not supported -> EINVAL$`, `^badcalls: every bad call failed`}},
 		{"threads", []string{`^threads: main thread \d+ and 4 locked threads \[\d+ \d+ \d+ \d+\] passed a token 800 times$`}},
 		{"enosys", []string{`^sys: unknown system call 183 \(afs_syscall\) -> ENOSYS$`,
 			`^sys: unknown system call 999 -> ENOSYS$`}},
@@ -109,6 +112,29 @@ func TestTiming(t *testing.T) {
 			res := vm.RunTest(t, vm.Options{Kernel: kernel, Memory: "64M"}, tc.name)
 			expectLines(t, res, tc.lines...)
 		})
+	}
+	// The vDSO makes time.Now() a function call; novdso makes it a system
+	// call again. Both must work, and the vDSO must be the faster.
+	var perCall [2]int
+	for i, opt := range []string{"", "novdso"} {
+		t.Run("clock"+opt, func(t *testing.T) {
+			res := vm.RunTest(t, vm.Options{Kernel: kernel, Memory: "64M", Cmdline: opt}, "clock")
+			re := regexp.MustCompile(`^clock: time\.Now\(\) (\d+) ns through the (vDSO|system call \(novdso\))`)
+			for _, l := range res.Lines {
+				if m := re.FindStringSubmatch(l.Text); m != nil {
+					fmt.Sscan(m[1], &perCall[i])
+					if want := map[string]string{"": "vDSO", "novdso": "system call (novdso)"}[opt]; m[2] != want {
+						t.Errorf("clock read through %q, want %q", m[2], want)
+					}
+				}
+			}
+			if perCall[i] == 0 {
+				t.Errorf("no clock line\n%s", res.Report())
+			}
+		})
+	}
+	if perCall[0] >= perCall[1] {
+		t.Errorf("time.Now() costs %d ns with the vDSO, %d ns without: the vDSO is not used", perCall[0], perCall[1])
 	}
 }
 

@@ -13,12 +13,12 @@
 //	GO_FILE_SIZE  bytes of go.bin
 //	GO_MEM_SIZE   bytes the image occupies in memory, bss included, page aligned
 //
-// It also fills the kernel's symbol table (package kernel/ksym): the Go
-// program reserves a file-backed array for it, and mkimage writes the
-// encoded function symbols of the ELF over that array in go.bin, so fault
-// reports can name functions without calling the runtime.
+// It also fills two reserved, file-backed arrays of the Go program in
+// go.bin: the kernel's symbol table (package kernel/ksym), the function
+// symbols of the ELF, so fault reports can name functions without calling
+// the runtime; and the vDSO image (package kernel/vdso) from -vdso.
 //
-// Usage: mkimage -base 0x102000 -bin build/go.bin -ld build/go.ld build/go.elf
+// Usage: mkimage -base 0x102000 -vdso build/vdso.so -bin build/go.bin -ld build/go.ld build/go.elf
 package main
 
 import (
@@ -30,6 +30,7 @@ import (
 	"strconv"
 
 	"gokernel/kernel/ksym"
+	"gokernel/kernel/vdso"
 )
 
 const pageSize = 4096
@@ -105,18 +106,19 @@ func main() {
 	base := flag.String("base", "", "image base the Go linker was given (hex)")
 	bin := flag.String("bin", "", "output: raw memory image")
 	ld := flag.String("ld", "", "output: linker script with the image's symbols")
+	vdsoPath := flag.String("vdso", "", "the vDSO shared object to embed")
 	flag.Parse()
-	if flag.NArg() != 1 || *base == "" || *bin == "" || *ld == "" {
-		fmt.Fprintln(os.Stderr, "usage: mkimage -base ADDR -bin OUT.bin -ld OUT.ld GO.elf")
+	if flag.NArg() != 1 || *base == "" || *bin == "" || *ld == "" || *vdsoPath == "" {
+		fmt.Fprintln(os.Stderr, "usage: mkimage -base ADDR -vdso VDSO.so -bin OUT.bin -ld OUT.ld GO.elf")
 		os.Exit(2)
 	}
-	if err := run(flag.Arg(0), *base, *bin, *ld); err != nil {
+	if err := run(flag.Arg(0), *base, *vdsoPath, *bin, *ld); err != nil {
 		fmt.Fprintln(os.Stderr, "mkimage:", err)
 		os.Exit(1)
 	}
 }
 
-func run(src, baseText, binPath, ldPath string) error {
+func run(src, baseText, vdsoPath, binPath, ldPath string) error {
 	want, err := strconv.ParseUint(baseText, 0, 64)
 	if err != nil {
 		return fmt.Errorf("bad -base: %v", err)
@@ -146,38 +148,60 @@ func run(src, baseText, binPath, ldPath string) error {
 	if err := out.Close(); err != nil {
 		return err
 	}
-	if err := fillSymbols(f, img, binPath); err != nil {
+	syms, err := f.Symbols()
+	if err != nil {
+		return fmt.Errorf("%s: reading the symbol table: %v (do not link with -s)", src, err)
+	}
+	enc, err := encodeSymbols(syms)
+	if err != nil {
+		return fmt.Errorf("%s: %v", src, err)
+	}
+	if err := fill(syms, img, binPath, ksym.TableSymbol, ksym.Size, ksym.Magic, enc); err != nil {
+		return fmt.Errorf("%s: %v", src, err)
+	}
+	so, err := os.ReadFile(vdsoPath)
+	if err != nil {
+		return err
+	}
+	enc, ok := vdso.Encode(so)
+	if !ok {
+		return fmt.Errorf("%s: %d bytes do not fit the %d reserved", vdsoPath, len(so), vdso.Size)
+	}
+	if err := fill(syms, img, binPath, vdso.ImageSymbol, vdso.Size, vdso.Magic, enc); err != nil {
 		return fmt.Errorf("%s: %v", src, err)
 	}
 	return os.WriteFile(ldPath, []byte(img.LinkerScript(src)), 0o644)
 }
 
-// fillSymbols writes the encoded function symbols of f over the reserved
-// ksym table inside the image file at binPath.
-func fillSymbols(f *elf.File, img Image, binPath string) error {
-	syms, err := f.Symbols()
-	if err != nil {
-		return fmt.Errorf("reading the symbol table: %v (do not link with -s)", err)
-	}
+// encodeSymbols encodes the function symbols for kernel/ksym.
+func encodeSymbols(syms []elf.Symbol) ([]byte, error) {
 	var funcs []ksym.Func
-	var table *elf.Symbol
-	for i, s := range syms {
-		switch {
-		case s.Name == ksym.TableSymbol:
-			table = &syms[i]
-		case elf.ST_TYPE(s.Info) == elf.STT_FUNC && s.Value != 0:
+	for _, s := range syms {
+		if elf.ST_TYPE(s.Info) == elf.STT_FUNC && s.Value != 0 {
 			funcs = append(funcs, ksym.Func{Name: s.Name, Start: s.Value, Size: s.Size})
 		}
 	}
+	return ksym.Encode(funcs)
+}
+
+// fill writes data over the reserved array named sym (size bytes) inside
+// the image file at binPath, after checking that the array still holds its
+// placeholder (which starts like magic).
+func fill(syms []elf.Symbol, img Image, binPath, sym string, size int, magic string, data []byte) error {
+	var table *elf.Symbol
+	for i := range syms {
+		if syms[i].Name == sym {
+			table = &syms[i]
+		}
+	}
 	if table == nil {
-		return fmt.Errorf("symbol %s not found: is kernel/ksym linked in?", ksym.TableSymbol)
+		return fmt.Errorf("symbol %s not found: is its package linked in?", sym)
 	}
-	if table.Size != ksym.Size || table.Value < img.Base || table.Value+table.Size > img.Base+img.FileSize {
-		return fmt.Errorf("%s: %d bytes at %#x, not a file-backed %d-byte array", ksym.TableSymbol, table.Size, table.Value, ksym.Size)
+	if table.Size != uint64(size) || table.Value < img.Base || table.Value+table.Size > img.Base+img.FileSize {
+		return fmt.Errorf("%s: %d bytes at %#x, not a file-backed %d-byte array", sym, table.Size, table.Value, size)
 	}
-	enc, err := ksym.Encode(funcs)
-	if err != nil {
-		return err
+	if len(data) > size {
+		return fmt.Errorf("%s: %d bytes do not fit %d", sym, len(data), size)
 	}
 	bin, err := os.OpenFile(binPath, os.O_RDWR, 0)
 	if err != nil {
@@ -185,14 +209,14 @@ func fillSymbols(f *elf.File, img Image, binPath string) error {
 	}
 	defer bin.Close()
 	off := int64(table.Value - img.Base)
-	head := make([]byte, len(ksym.Magic))
+	head := make([]byte, 8)
 	if _, err := bin.ReadAt(head, off); err != nil {
 		return err
 	}
-	if string(head[:len(head)-1]) != ksym.Magic[:len(ksym.Magic)-1] {
-		return fmt.Errorf("%s at file offset %#x does not hold the placeholder", ksym.TableSymbol, off)
+	if string(head[:6]) != magic[:6] {
+		return fmt.Errorf("%s at file offset %#x does not hold its placeholder", sym, off)
 	}
-	if _, err := bin.WriteAt(enc, off); err != nil {
+	if _, err := bin.WriteAt(data, off); err != nil {
 		return err
 	}
 	return bin.Close()

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"gokernel/kernel/ksym"
+	"gokernel/kernel/vdso"
 )
 
 // buildGo links a small Go program the way the Makefile links the kernel.
@@ -63,12 +64,13 @@ func TestInspectGoELF(t *testing.T) {
 // be the memory image, with the symbol table filled in.
 func TestRun(t *testing.T) {
 	path, _ := filepath.Abs("../../build/go.elf")
+	vdsoPath, _ := filepath.Abs("../../build/vdso.so")
 	if _, err := os.Stat(path); err != nil {
 		t.Skip("build/go.elf missing: run make kernel")
 	}
 	dir := t.TempDir()
 	bin, ld := filepath.Join(dir, "go.bin"), filepath.Join(dir, "go.ld")
-	if err := run(path, "0x102000", bin, ld); err != nil {
+	if err := run(path, "0x102000", vdsoPath, bin, ld); err != nil {
 		t.Fatal(err)
 	}
 	f, _ := elf.Open(path)
@@ -79,23 +81,28 @@ func TestRun(t *testing.T) {
 		t.Fatalf("go.bin is %d bytes, want %d", len(data), img.FileSize)
 	}
 	syms, _ := f.Symbols()
-	var table elf.Symbol
+	var table, vd elf.Symbol
 	for _, s := range syms {
-		if s.Name == ksym.TableSymbol {
+		switch s.Name {
+		case ksym.TableSymbol:
 			table = s
+		case vdso.ImageSymbol:
+			vd = s
 		}
 	}
 	// go.bin is the memory image: each segment's bytes sit at vaddr-base,
-	// except the symbol table, which mkimage filled in.
+	// except the two arrays mkimage filled in.
 	for _, p := range f.Progs {
 		if p.Type != elf.PT_LOAD {
 			continue
 		}
 		want := make([]byte, p.Filesz)
 		p.ReadAt(want, 0)
-		if p.Vaddr <= table.Value && table.Value < p.Vaddr+p.Filesz {
-			o := table.Value - p.Vaddr
-			copy(want[o:o+table.Size], data[table.Value-img.Base:])
+		for _, s := range []elf.Symbol{table, vd} {
+			if p.Vaddr <= s.Value && s.Value < p.Vaddr+p.Filesz {
+				o := s.Value - p.Vaddr
+				copy(want[o:o+s.Size], data[s.Value-img.Base:])
+			}
 		}
 		got := data[p.Vaddr-img.Base : p.Vaddr-img.Base+p.Filesz]
 		if !bytes.Equal(got, want) {
@@ -105,5 +112,8 @@ func TestRun(t *testing.T) {
 	tab := data[table.Value-img.Base : table.Value-img.Base+table.Size]
 	if string(tab[:8]) != ksym.Magic {
 		t.Fatalf("symbol table not filled: magic %q", tab[:8])
+	}
+	if v := data[vd.Value-img.Base:]; string(v[:len(vdso.Magic)]) != vdso.Magic {
+		t.Fatalf("vDSO image not filled: magic %q", v[:len(vdso.Magic)])
 	}
 }
