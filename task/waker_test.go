@@ -1,0 +1,187 @@
+package task
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"gokernel/task/ring"
+)
+
+// testHeaders returns n task headers on a run queue of their own, as
+// Spawn would make them (not queued), for driving wakers without an
+// executor.
+func testHeaders(t testing.TB, n int) ([]*header, *runQueue) {
+	t.Helper()
+	r, err := ring.New[uint64](n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &runQueue{ring: r}
+	hs := make([]*header, n)
+	for i := range hs {
+		hs[i] = &header{handle: uint64(i + 1), q: q}
+	}
+	return hs, q
+}
+
+// popAll drains q and returns what it held.
+func popAll(q *runQueue) []uint64 {
+	var got []uint64
+	for {
+		h, ok := q.ring.Pop()
+		if !ok {
+			return got
+		}
+		got = append(got, h)
+	}
+}
+
+// TestWaker: a wake queues the task once until it is popped and its flag
+// cleared; a finished task's waker and the zero Waker do nothing.
+func TestWaker(t *testing.T) {
+	hs, q := testHeaders(t, 2)
+	w := Waker{hs[0]}
+	w.Wake()
+	w.Wake()
+	if got := popAll(q); len(got) != 1 || got[0] != 1 {
+		t.Fatalf("queued %v after two wakes, want [1]", got)
+	}
+	if hs[0].dupWakes != 1 {
+		t.Errorf("duplicate wakes %d, want 1", hs[0].dupWakes)
+	}
+	hs[0].queued = 0 // as Run does before the poll
+	w.Wake()
+	if got := popAll(q); len(got) != 1 {
+		t.Errorf("queued %v after a wake following the poll", got)
+	}
+	hs[0].queued = 0
+	hs[0].done = 1
+	w.Wake()
+	if got := popAll(q); len(got) != 0 {
+		t.Errorf("a finished task's wake queued %v", got)
+	}
+	Waker{}.Wake()
+	if !w.WillWake(Waker{hs[0]}) || w.WillWake(Waker{hs[1]}) || !(Waker{}).WillWake(Waker{}) {
+		t.Error("WillWake")
+	}
+	if NewContext(w).Waker() != w {
+		t.Error("NewContext(w).Waker() != w")
+	}
+}
+
+// TestAtomicWaker: Register, Wake (which keeps the registration), Take.
+func TestAtomicWaker(t *testing.T) {
+	hs, q := testHeaders(t, 2)
+	var a AtomicWaker
+	a.Wake() // nothing registered
+	if w := a.Take(); w != (Waker{}) {
+		t.Errorf("Take of an empty AtomicWaker: %v", w)
+	}
+	a.Register(Waker{hs[0]})
+	a.Register(Waker{hs[1]}) // replaces
+	a.Wake()
+	if got := popAll(q); len(got) != 1 || got[0] != 2 {
+		t.Errorf("wake queued %v, want [2]", got)
+	}
+	hs[1].queued = 0
+	a.Wake() // the registration is still there
+	if got := popAll(q); len(got) != 1 || got[0] != 2 {
+		t.Errorf("second wake queued %v, want [2]", got)
+	}
+	hs[1].queued = 0
+	if w := a.Take(); w != (Waker{hs[1]}) {
+		t.Errorf("Take = %v, want the second waker", w)
+	}
+	a.Wake()
+	if got := popAll(q); len(got) != 0 {
+		t.Errorf("wake after Take queued %v", got)
+	}
+}
+
+// TestAtomicWakerRace: Register, Take and Wake from many goroutines at
+// once (the race detector checks the accesses); every wake lands on a
+// registered task or on nothing, and the queue never holds a task twice.
+func TestAtomicWakerRace(t *testing.T) {
+	repeat(t, func(t *testing.T) {
+		hs, q := testHeaders(t, 4)
+		var a AtomicWaker
+		var stop atomic.Bool
+		var wg sync.WaitGroup
+		for g := range 4 {
+			wg.Go(func() { // interrupts
+				for i := 0; !stop.Load(); i++ {
+					a.Wake()
+					if i%32 == g {
+						runtime.Gosched()
+					}
+				}
+			})
+		}
+		wg.Go(func() { // the executor: pops and clears queued flags
+			for !stop.Load() {
+				h, ok := q.ring.Pop()
+				if !ok {
+					runtime.Gosched()
+					continue
+				}
+				atomic.StoreUint32(&hs[h-1].queued, 0)
+			}
+		})
+		for i := range 20000 {
+			switch i % 3 {
+			case 0, 1:
+				a.Register(Waker{hs[i%len(hs)]})
+			case 2:
+				a.Take()
+			}
+		}
+		stop.Store(true)
+		wg.Wait()
+		if q.dropped != 0 {
+			t.Errorf("%d dropped wakes", q.dropped)
+		}
+		// At rest, the queue holds exactly the tasks whose flag is set,
+		// once each.
+		in := map[uint64]int{}
+		for _, h := range popAll(q) {
+			in[h]++
+		}
+		for i, h := range hs {
+			if n := in[uint64(i+1)]; n != int(h.queued) {
+				t.Errorf("task %d: queued flag %d, %d times in the queue", i+1, h.queued, n)
+			}
+		}
+	})
+}
+
+// TestAtomicWakerNoLostWake: a task registers and returns pending; an
+// "interrupt" goroutine, told that the registration happened, wakes the
+// AtomicWaker. The task must be polled again every time: a wake after a
+// Register is never lost. (The idle function fails the test after 10
+// seconds without progress.)
+func TestAtomicWakerNoLostWake(t *testing.T) {
+	repeat(t, func(t *testing.T) {
+		const rounds = 5000
+		e, irq := testExecutor(t, 2)
+		var a AtomicWaker
+		registered := make(chan int, 1)
+		mustSpawn(t, e, polls(func(n int, cx *Context) bool {
+			if n > rounds {
+				close(registered)
+				return true
+			}
+			a.Register(cx.Waker())
+			registered <- n
+			return false
+		}))
+		go func() {
+			for range registered {
+				a.Wake()
+				irq.raise()
+			}
+		}()
+		mustRun(t, e)
+	})
+}
