@@ -5,6 +5,7 @@ import (
 	"gokernel/kernel/console"
 	"gokernel/kernel/linux"
 	"gokernel/kernel/machine"
+	"gokernel/kernel/pic"
 	"gokernel/kernel/sched"
 )
 
@@ -14,8 +15,11 @@ import (
 const (
 	sysGokernel = 4096
 
-	opFaultWait = 1 // the fault reporter waits for a kernel fault
-	opFaultDone = 2 // the fault reporter printed its part: stop
+	opFaultWait   = 1 // the fault reporter waits for a kernel fault
+	opFaultDone   = 2 // the fault reporter printed its part: stop
+	opWaitIRQ     = 3 // wait until the next hardware interrupt (see below)
+	opEnableIRQ   = 4 // unmask PIC line RSI (only lines with a handler)
+	opKernelStats = 5 // copy counters to the buffer at RSI (see kernelStats)
 
 	opTestPageFault   = 100 // read an unmapped kernel address in ring 0
 	opTestStackOverfl = 101 // overflow the kernel stack (a double fault)
@@ -42,6 +46,27 @@ func gokernelCall(f *arch.Frame) {
 	case op == opFaultDone:
 		console.Line("kernel: stopped after the fault above")
 		machine.Stop(false)
+		return
+	case op == opWaitIRQ:
+		// The second half of the executor's race-free idle: it disabled
+		// interrupts (CLI, allowed by IOPL 3), found its run queue
+		// empty, and asks to sleep until an interrupt. An interrupt that
+		// arrived after its CLI is still pending and wakes it as soon as
+		// the kernel enables interrupts, in another thread or in the idle
+		// loop's STI;HLT: no wake-up between the check and the halt is
+		// lost.
+		sched.Block(sched.WaitIRQ, 0, 0)
+		return
+	case op == opEnableIRQ:
+		if irq := f.RSI; irq < 16 && irqHandled(uint8(irq)) {
+			pic.Unmask(uint8(irq))
+			return
+		}
+	case op == opKernelStats:
+		if copyStats(f.RSI) {
+			return
+		}
+		f.RAX = linux.EFAULT.Ret()
 		return
 	case op >= 100 && op < 200 && machine.TestMode:
 		testHook(op)

@@ -6,11 +6,26 @@ import (
 	"gokernel/kernel/pic"
 	"gokernel/kernel/pit"
 	"gokernel/kernel/sched"
+	"gokernel/keyboard"
 )
 
-// Hardware interrupts. Handlers only hand off: they count, wake, and
-// return; nothing prints here except the once-per-vector report of an
-// interrupt nobody expects.
+// Hardware interrupts. Handlers only hand off: they read the device, push
+// what it gave into a lock-free ring, wake whoever waits, and acknowledge;
+// nothing prints here except the once-per-vector report of an interrupt
+// nobody expects. Every interrupt also wakes threads waiting in opWaitIRQ,
+// the executor's idle.
+
+const (
+	irqTimer    = 0
+	irqKeyboard = 1
+	ps2Data     = 0x60
+)
+
+// irqHandled reports whether IRQ irq has a handler (the only lines the
+// kernel unmasks).
+//
+//go:nosplit
+func irqHandled(irq uint8) bool { return irq == irqTimer || irq == irqKeyboard }
 
 // interrupt handles IRQ irq of the 8259 pair (vectors 32-47).
 //
@@ -21,17 +36,22 @@ func interrupt(f *arch.Frame, irq uint8) {
 		return
 	}
 	switch irq {
-	case 0:
+	case irqTimer:
 		pit.Tick()
 		now := clock.Nanotime()
 		sched.Tick(now)
 		if f.FromUser() {
 			sched.Preempt(now)
 		}
+	case irqKeyboard:
+		// Reading the data port takes the byte and lets the 8042 raise
+		// IRQ 1 again for the next one.
+		keyboard.AddScancode(arch.Inb(ps2Data))
 	default:
 		unexpected(uint64(irqBase) + uint64(irq))
 	}
 	pic.EOI(irq)
+	sched.WakeIRQWaiters()
 }
 
 // spurious counts spurious IRQ 7 (index 0) and IRQ 15 (index 1).

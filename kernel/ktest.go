@@ -45,6 +45,7 @@ var tests = map[string]kernelTest{
 	"idle":       {testIdle, "with every goroutine blocked the CPU halts until the next tick"},
 	"clock":      {testClock, "ns per time.Now() through the vDSO (or the system call with novdso)"},
 	"badcalls":   {testBadCalls, "bad pointers give EFAULT, unknown operations EINVAL or ENOSYS"},
+	"syscalls":   {testSyscalls, "the system calls the runtime made, by number, with their results"},
 }
 
 func runTest(name string) {

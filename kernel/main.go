@@ -4,7 +4,8 @@
 // Boot starts in boot/ (the multiboot stub), continues in start.go (ring 0,
 // before the runtime) and enters the Go runtime's own entry point, which
 // initialises itself and calls main below in ring 3, like any Linux
-// program. See README.md for the whole flow.
+// program. main then runs the kernel's tasks on an executor, as the
+// "Async/Await" post of Writing an OS in Rust does. See README.md.
 package main
 
 import (
@@ -19,5 +20,9 @@ func main() {
 	if name, ok := os.LookupEnv("test"); ok {
 		runTest(name)
 		return
+	}
+	if err := runTasks(); err != nil {
+		fmt.Printf("kernel: %v\n", err)
+		os.Exit(1)
 	}
 }

@@ -35,6 +35,7 @@ const (
 
 	cfgIRQ1        = 1 << 0
 	cfgIRQ2        = 1 << 1
+	cfgClock1Off   = 1 << 4 // set by cmdDisable1, cleared by cmdEnable1
 	cfgClock2Off   = 1 << 5
 	cfgTranslation = 1 << 6 // the controller turns set 2 into set 1
 
@@ -180,8 +181,10 @@ func Init() error {
 	if r, err := read(); err != nil || r != kbdTestOK {
 		return fmt.Errorf("keyboard self-test: answer %#x, %v", r, err)
 	}
-	// IRQ 1 on, translation on (set 1), the second port's clock off.
-	cfg |= cfgIRQ1 | cfgTranslation | cfgClock2Off
+	// IRQ 1 on, translation on (set 1), port 1's clock on (cfg was read
+	// while port 1 was disabled, so its clock-off bit is set), the second
+	// port's clock off.
+	cfg = cfg&^cfgClock1Off | cfgIRQ1 | cfgTranslation | cfgClock2Off
 	return commandWithArg(cmdWriteConfig, cfg)
 }
 

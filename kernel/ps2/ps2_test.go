@@ -50,6 +50,12 @@ func (f *fake8042) outb(port uint16, v uint8) {
 			}
 		case cmdTest1:
 			f.out = append(f.out, 0)
+		case cmdDisable1:
+			f.config |= cfgClock1Off
+		case cmdEnable1:
+			f.config &^= cfgClock1Off
+		case cmdDisable2:
+			f.config |= cfgClock2Off
 		}
 		return
 	}
@@ -84,8 +90,8 @@ func TestInit(t *testing.T) {
 	if err := Init(); err != nil {
 		t.Fatal(err)
 	}
-	if f.config&(cfgIRQ1|cfgTranslation) != cfgIRQ1|cfgTranslation || f.config&cfgIRQ2 != 0 {
-		t.Errorf("config %#x: want IRQ 1 and translation on, IRQ 12 off", f.config)
+	if f.config&(cfgIRQ1|cfgTranslation) != cfgIRQ1|cfgTranslation || f.config&(cfgIRQ2|cfgClock1Off) != 0 {
+		t.Errorf("config %#x: want IRQ 1, port 1's clock and translation on, IRQ 12 off", f.config)
 	}
 	if len(f.out) != 0 {
 		t.Errorf("bytes left unread: % x", f.out)

@@ -24,8 +24,11 @@ func wait(kind WaitKind, addr uint64, deadline int64) {
 	t.Wait = kind
 	t.Addr = addr
 	t.Deadline = deadline
-	if kind == WaitFault {
-		return // found by scanning: only a kernel fault wakes it
+	if kind == WaitFault || kind == WaitIRQ {
+		if kind == WaitIRQ {
+			irqWaiters++
+		}
+		return // found by scanning: only a kernel fault or an interrupt wakes it
 	}
 	key := addr
 	switch kind {
@@ -132,4 +135,23 @@ func WakeFaultWaiter() bool {
 		}
 	}
 	return false
+}
+
+var irqWaiters int
+
+// WakeIRQWaiters makes every thread waiting for an interrupt runnable.
+// Every hardware interrupt handler calls it.
+//
+//go:nosplit
+func WakeIRQWaiters() {
+	if irqWaiters == 0 {
+		return
+	}
+	for i := int32(0); i < MaxThreads; i++ {
+		if t := &threads[i]; t.State == Blocked && t.Wait == WaitIRQ {
+			t.Frame.RAX = 0
+			enqueue(i)
+		}
+	}
+	irqWaiters = 0
 }

@@ -81,7 +81,7 @@ func next() int32 {
 			return i
 		}
 		d := waits.Next()
-		if d == 0 && watchdog == 0 {
+		if d == 0 && watchdog == 0 && irqWaiters == 0 {
 			deadlock()
 		}
 		idle(d)

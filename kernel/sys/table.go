@@ -96,6 +96,7 @@ func Dispatch(f *arch.Frame) {
 	} else {
 		f.RAX = unknown(nr)
 	}
+	count(nr, f.RAX)
 	if Trace {
 		trace(nr, a1, a2, a3, f.RAX)
 	}

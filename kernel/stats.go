@@ -1,0 +1,32 @@
+package main
+
+import (
+	"unsafe"
+
+	"gokernel/kernel/mem"
+	"gokernel/kernel/pit"
+	"gokernel/kernel/sched"
+)
+
+// KernelStats is what opKernelStats copies out: counters the ring-0 core
+// keeps, for tests and the shell.
+type KernelStats struct {
+	Ticks, Halts, Preemptions, Spurious7, Spurious15 uint64
+	FreeFrames, TotalFrames, Threads                 uint64
+}
+
+//go:nosplit
+func copyStats(addr uint64) bool {
+	const n = uint64(unsafe.Sizeof(KernelStats{}))
+	b, ok := mem.UserBytes(addr, n, true)
+	if !ok || uint64(len(b)) < n {
+		return false
+	}
+	*(*KernelStats)(unsafe.Pointer(&b[0])) = KernelStats{
+		Ticks: pit.Ticks(), Halts: sched.Halts, Preemptions: sched.Preemptions,
+		Spurious7: spurious[0], Spurious15: spurious[1],
+		FreeFrames: mem.Frames.FreeCount(), TotalFrames: mem.Frames.Total(),
+		Threads: uint64(sched.Count()),
+	}
+	return true
+}
