@@ -37,7 +37,7 @@ func interrupt(f *arch.Frame, irq uint8) {
 	}
 	switch irq {
 	case irqTimer:
-		pit.Tick()
+		pit.Interrupt()
 		now := clock.Nanotime()
 		sched.Tick(now)
 		if f.FromUser() {
@@ -51,7 +51,12 @@ func interrupt(f *arch.Frame, irq uint8) {
 		unexpected(uint64(irqBase) + uint64(irq))
 	}
 	pic.EOI(irq)
-	sched.WakeIRQWaiters()
+	// A device interrupt may have woken a task: wake the executor's thread
+	// if it waits. The timer does too, every tenth tick, for tasks woken
+	// by ordinary goroutines rather than by interrupts.
+	if irq != irqTimer || pit.Ticks()%10 == 0 {
+		sched.WakeIRQWaiters()
+	}
 }
 
 // spurious counts spurious IRQ 7 (index 0) and IRQ 15 (index 1).

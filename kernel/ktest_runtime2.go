@@ -194,16 +194,16 @@ func testPreempt() error {
 	return nil
 }
 
-// testIdle checks that with every goroutine blocked the CPU halts, woken
-// only by the timer: about one HLT per tick.
+// testIdle checks that with every goroutine blocked the CPU halts: at most
+// one HLT per tick, and far fewer with the tickless idle.
 func testIdle() error {
 	h0 := sched.Halts
 	t0 := time.Now()
 	time.Sleep(time.Second)
 	rate := float64(sched.Halts-h0) / time.Since(t0).Seconds()
 	fmt.Printf("idle: %.0f HLT wake-ups per second\n", rate)
-	if rate < 100 || rate >= 1100 {
-		return fmt.Errorf("%.0f HLT wake-ups per second; want a halting CPU woken by a 1000 Hz tick (below 1100)", rate)
+	if rate < 1 || rate >= 1100 {
+		return fmt.Errorf("%.0f HLT wake-ups per second; want a halting CPU woken at most by the 1000 Hz tick (below 1100)", rate)
 	}
 	return nil
 }

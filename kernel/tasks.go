@@ -49,8 +49,12 @@ func runTasks() error {
 	}
 	if s, err := startKeyboard(); err != nil {
 		fmt.Printf("keyboard: %v\n", err)
-	} else if _, err := e.Spawn(keyboard.PrintKeypresses(s, layout, os.Stdout)); err != nil {
-		return err
+	} else {
+		p := keyboard.PrintKeypresses(s, layout, os.Stdout)
+		p.OnLEDs = setLEDs
+		if _, err := e.Spawn(p); err != nil {
+			return err
+		}
 	}
 	fmt.Println("ready")
 	return e.Run()
@@ -61,7 +65,10 @@ func runTasks() error {
 // kernel to enable interrupts and halt in one step (STI;HLT in the ring-0
 // idle loop, or another thread runs meanwhile). An interrupt that arrives
 // between the check and the halt stays pending until interrupts are on
-// again and then wakes us: no key is slept through.
+// again and then wakes us: no key is slept through. (A task woken by an
+// ordinary goroutine rather than an interrupt is noticed within ten
+// ticks of the timer, which wakes the waiting thread every tenth tick
+// while any thread runs.)
 func idle(queueEmpty func() bool) {
 	arch.Cli()
 	if queueEmpty() {
@@ -88,7 +95,17 @@ func startKeyboard() (*keyboard.ScancodeStream, error) {
 	if _, _, e := syscall.Syscall(sysGokernel, opEnableIRQ, irqKeyboard, 0); e != 0 {
 		return nil, fmt.Errorf("cannot enable IRQ 1: %v", e)
 	}
+	setLEDs(ledNumLock) // the decoder starts with Num Lock on
 	return s, nil
+}
+
+const ledNumLock = 1 << 1
+
+// setLEDs makes the keyboard's lock lights follow the decoder's locks.
+func setLEDs(leds uint8) {
+	if err := ps2.SetLEDs(leds); err != nil {
+		fmt.Printf("keyboard: cannot set the LEDs: %v\n", err)
+	}
 }
 
 // keymap returns the layout the command line asks for (keymap=NAME), or US

@@ -38,6 +38,12 @@ type KeypressPrinter struct {
 	// it before the first poll.
 	Now func() time.Time
 
+	// OnLEDs, if set, is called when a lock key changes the lock LEDs,
+	// with the byte the keyboard's Set LEDs command (0xED) takes: bit 0
+	// Scroll Lock, bit 1 Num Lock, bit 2 Caps Lock. The kernel points it
+	// at its PS/2 driver.
+	OnLEDs func(leds uint8)
+
 	s    *ScancodeStream
 	dec  *Decoder
 	w    io.Writer
@@ -74,6 +80,9 @@ func (p *KeypressPrinter) Poll(cx *task.Context) (struct{}, bool) {
 // key decodes one scancode and echoes what it yields.
 func (p *KeypressPrinter) key(b byte) {
 	e, ok := p.dec.Feed(b)
+	if leds, changed := p.dec.LEDs(); changed && p.OnLEDs != nil {
+		p.OnLEDs(leds)
+	}
 	if !ok {
 		return
 	}

@@ -71,3 +71,23 @@ func TestPrintDropLineBreak(t *testing.T) {
 		t.Errorf("printed %q, want %q", got, want)
 	}
 }
+
+func TestPrinterLEDs(t *testing.T) {
+	s, err := NewScancodeStream()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var buf bytes.Buffer
+	p := PrintKeypresses(s, US, &buf)
+	var got []uint8
+	p.OnLEDs = func(l uint8) { got = append(got, l) }
+	// Caps Lock press+release, twice; Scroll Lock once; a letter.
+	for _, b := range []byte{0x3A, 0xBA, 0x3A, 0xBA, 0x46, 0xC6, 0x1E, 0x9E} {
+		p.key(b)
+	}
+	// Num Lock starts on (bit 1): Caps on, Caps off, Scroll on.
+	if want := []uint8{0x06, 0x02, 0x03}; !bytes.Equal(got, want) {
+		t.Errorf("LED updates % x, want % x", got, want)
+	}
+}

@@ -1,5 +1,14 @@
 // Package pit drives channel 0 of the 8254 programmable interval timer
 // (Intel 8254 data sheet), wired to IRQ 0 on PCs: the kernel's tick.
+//
+// The tick is periodic (mode 2, rate generator) while threads run, so the
+// scheduler can preempt them. When the CPU is idle with nothing due for a
+// while, the idle loop stops the periodic tick and arms a one-shot count
+// (mode 0) instead, so an idle machine is not woken a thousand times a
+// second ("tickless idle", like Linux's NO_HZ_IDLE). The tick count stays
+// honest: a one-shot adds the ticks its count covered when it fires, or the
+// counts elapsed so far (read back from the counter) when another
+// interrupt ends the sleep first, carrying the remainder to the next tick.
 package pit
 
 import (
@@ -18,11 +27,22 @@ const (
 
 	ch0 = 0x40
 	cmd = 0x43
+
+	modeRate    = 0x34 // channel 0, lo/hi byte, mode 2 (rate generator), binary
+	modeOneShot = 0x30 // channel 0, lo/hi byte, mode 0 (interrupt on terminal count)
+	latch0      = 0x00 // latch channel 0's count
+	maxCount    = 0xFFFF
 )
 
 var (
-	ticks atomic.Uint64
-	hz    uint64
+	ticks   atomic.Uint64 // tick periods elapsed since Init
+	rem     uint64        // input clocks counted towards the next tick
+	divisor uint64        // input clocks per periodic tick
+	hz      uint64
+
+	oneShot      bool   // the periodic tick is stopped for a one-shot count
+	oneShotCount uint64 // what the one-shot was armed with
+	fired        bool   // the one-shot's interrupt came
 )
 
 // Init programs channel 0 as a rate generator (mode 2) at rate Hz, clamped
@@ -37,20 +57,94 @@ func Init(rate uint64) uint64 {
 	if rate > MaxHz {
 		rate = MaxHz
 	}
-	div := (InputHz + rate/2) / rate
-	arch.Outb(cmd, 0x34) // channel 0, lo/hi byte, mode 2, binary
-	arch.Outb(ch0, uint8(div))
-	arch.Outb(ch0, uint8(div>>8))
+	divisor = (InputHz + rate/2) / rate
 	hz = rate
-	return InputHz / div
+	periodic()
+	return InputHz / divisor
 }
 
-// Tick counts one timer interrupt. Called from the IRQ 0 handler.
+//go:nosplit
+func periodic() {
+	arch.Outb(cmd, modeRate)
+	arch.Outb(ch0, uint8(divisor))
+	arch.Outb(ch0, uint8(divisor>>8))
+}
+
+// add counts n input clocks. A loop, not a division: the interrupt path
+// may not divide by a variable (the compiler's zero check calls the
+// runtime), and n is at most a few dozen ticks.
 //
 //go:nosplit
-func Tick() { ticks.Add(1) }
+func add(n uint64) {
+	rem += n
+	for rem >= divisor && divisor != 0 {
+		rem -= divisor
+		ticks.Add(1)
+	}
+}
 
-// Ticks returns the number of timer interrupts since Init.
+// Interrupt accounts for one IRQ 0. Called from the IRQ 0 handler.
+//
+//go:nosplit
+func Interrupt() {
+	if oneShot {
+		if !fired {
+			fired = true
+			add(oneShotCount)
+		}
+		return
+	}
+	ticks.Add(1)
+}
+
+// StopTick replaces the periodic tick with one interrupt after ns (at most
+// about 55 ms, the counter's range). The idle loop calls it, with
+// interrupts disabled, right before it halts. Preconditions: the periodic
+// tick is running.
+//
+//go:nosplit
+func StopTick(ns int64) {
+	if oneShot || divisor == 0 {
+		return
+	}
+	// Whole ticks only, so that the tick count keeps its phase. The check
+	// above proves divisor nonzero, so these divisions need no runtime
+	// check (the idle loop is a ring-0 path too).
+	n := uint64(ns) * InputHz / 1_000_000_000 / divisor * divisor
+	if n > maxCount {
+		n = maxCount / divisor * divisor
+	}
+	if n < 2*divisor {
+		return // not worth it
+	}
+	oneShot, fired, oneShotCount = true, false, n
+	arch.Outb(cmd, modeOneShot)
+	arch.Outb(ch0, uint8(n))
+	arch.Outb(ch0, uint8(n>>8))
+}
+
+// RestartTick goes back to the periodic tick after StopTick, adding the
+// clocks that elapsed if an interrupt other than the one-shot ended the
+// halt. Interrupts disabled.
+//
+//go:nosplit
+func RestartTick() {
+	if !oneShot {
+		return
+	}
+	if !fired {
+		arch.Outb(cmd, latch0)
+		lo := uint64(arch.Inb(ch0))
+		left := uint64(arch.Inb(ch0))<<8 | lo
+		if left <= oneShotCount {
+			add(oneShotCount - left)
+		}
+	}
+	oneShot = false
+	periodic()
+}
+
+// Ticks returns the number of tick periods since Init.
 //
 //go:nosplit
 func Ticks() uint64 { return ticks.Load() }
@@ -59,3 +153,13 @@ func Ticks() uint64 { return ticks.Load() }
 //
 //go:nosplit
 func Hz() uint64 { return hz }
+
+// NsPerTick returns the length of a tick period in nanoseconds.
+//
+//go:nosplit
+func NsPerTick() int64 {
+	if hz == 0 {
+		return 0
+	}
+	return int64(1_000_000_000 / hz)
+}

@@ -5,6 +5,7 @@ import (
 	"gokernel/kernel/clock"
 	"gokernel/kernel/console"
 	"gokernel/kernel/machine"
+	"gokernel/kernel/pit"
 )
 
 // Block marks the running thread as waiting. It keeps running until the
@@ -138,18 +139,34 @@ var InterruptsWake bool
 // thread runnable. With the timer running it halts: STI;HLT enables
 // interrupts and halts in one step, so an interrupt that arrives after the
 // checks below cannot be missed, and the CPU sleeps until the next one.
-// Without it (early boot), it polls the clock.
+// When nothing is due for a while it also stops the periodic tick for a
+// one-shot one (pit.StopTick), so an idle machine sleeps for up to 55 ms
+// at a time. Without the timer (early boot), it polls the clock.
 //
 //go:nosplit
 func idle(deadline int64) {
-	for runHead == 0 && (deadline == 0 || clock.Nanotime() < deadline) {
-		if InterruptsWake {
-			arch.StiHlt()
-			arch.Cli()
-			Halts++
-		} else {
-			arch.Pause()
+	for runHead == 0 {
+		now := clock.Nanotime()
+		if deadline != 0 && now >= deadline {
+			return
 		}
+		if !InterruptsWake {
+			arch.Pause()
+			continue
+		}
+		wake := deadline
+		if watchdog != 0 && (wake == 0 || watchdog < wake) {
+			wake = watchdog
+		}
+		gap := int64(1) << 62
+		if wake != 0 {
+			gap = wake - now
+		}
+		pit.StopTick(gap)
+		arch.StiHlt()
+		arch.Cli()
+		pit.RestartTick()
+		Halts++
 	}
 }
 

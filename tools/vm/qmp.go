@@ -103,6 +103,12 @@ func (v *VM) RunQMP(command string, args any) (json.RawMessage, error) {
 // a QEMU qcode ("a", "ret", "spc", "esc", "f1", "minus", ...) or a chord of
 // qcodes joined by '-' that are pressed together ("ctrl-alt-delete").
 func (v *VM) SendKeys(keys ...string) error {
+	return v.SendKeysHold(0, keys...)
+}
+
+// SendKeysHold is SendKeys with the time each chord is held down; 0 means
+// QEMU's default (100 ms), which makes long texts slow to type.
+func (v *VM) SendKeysHold(hold time.Duration, keys ...string) error {
 	type keyValue struct {
 		Type string `json:"type"`
 		Data string `json:"data"`
@@ -112,7 +118,11 @@ func (v *VM) SendKeys(keys ...string) error {
 		for _, k := range strings.Split(chord, "-") {
 			kv = append(kv, keyValue{"qcode", k})
 		}
-		if _, err := v.RunQMP("send-key", map[string]any{"keys": kv}); err != nil {
+		args := map[string]any{"keys": kv}
+		if hold > 0 {
+			args["hold-time"] = hold.Milliseconds()
+		}
+		if _, err := v.RunQMP("send-key", args); err != nil {
 			return fmt.Errorf("%w (key %q)", err, chord)
 		}
 	}

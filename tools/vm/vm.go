@@ -526,6 +526,9 @@ func (v *VM) SendSerial(s string) error {
 	return err
 }
 
+// Pid returns the QEMU process's ID, for reading its CPU time.
+func (v *VM) Pid() int { return v.cmd.Process.Pid }
+
 // Since returns the time since QEMU was started, on the clock of Line.At.
 func (v *VM) Since() time.Duration { return time.Since(v.start) }
 

@@ -1,0 +1,225 @@
+package boottest
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"gokernel/tools/vm"
+)
+
+// Typing goes QMP send-key -> QEMU's PS/2 keyboard -> the 8042 -> IRQ 1 ->
+// the scancode ring -> the decoder with the keymap= layout.
+
+const hold = 5 * time.Millisecond // key hold time: fast but realistic
+
+func typeKeys(t *testing.T, v *vm.VM, keys ...string) {
+	t.Helper()
+	if err := v.SendKeysHold(hold, keys...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestKeyboardTest runs test=keyboard: lines typed with letters, digits,
+// Shift symbols, Caps Lock, Backspace, an arrow key and Escape.
+func TestKeyboardTest(t *testing.T) {
+	t.Parallel()
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Cmdline: "test=keyboard", QMP: true, Memory: "64M"})
+	if _, err := v.Expect("keyboard: ready (layout us)", 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	typeKeys(t, v, "h", "e", "l", "l", "o", "ret")
+	typeKeys(t, v, "shift-h", "i", "shift-1", "ret")
+	typeKeys(t, v, "caps_lock", "a", "b", "caps_lock", "c", "ret")
+	typeKeys(t, v, "1", "2", "3", "spc", "shift-equal", "ret")
+	typeKeys(t, v, "a", "b", "backspace", "c", "ret")
+	typeKeys(t, v, "up", "esc")
+	res, err := v.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Passed() {
+		t.Fatalf("QEMU %s\n%s", res.Meaning(), res.Report())
+	}
+	expectLines(t, res, `^keyboard: line hello$`, `^keyboard: line Hi!$`, `^keyboard: line ABc$`,
+		`^keyboard: line 123 \+$`, `^keyboard: line ac$`, `^keyboard: key <ArrowUp>$`, `^test keyboard: PASS$`)
+}
+
+// With keymap=de the keys labelled y and z on a US keyboard give z and y.
+func TestKeyboardGerman(t *testing.T) {
+	t.Parallel()
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Cmdline: "test=keyboard keymap=de", QMP: true, Memory: "64M"})
+	if _, err := v.Expect("keyboard: ready (layout de)", 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	typeKeys(t, v, "y", "z", "shift-y", "ret", "esc")
+	res, _ := v.Wait()
+	expectLines(t, res, `^keyboard: line zyZ$`, `^test keyboard: PASS$`)
+}
+
+// An unknown keymap falls back to US with a warning.
+func TestKeyboardUnknownKeymap(t *testing.T) {
+	t.Parallel()
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Cmdline: "test=keyboard keymap=klingon", QMP: true, Memory: "64M"})
+	if _, err := v.Expect("keyboard: ready (layout us)", 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	typeKeys(t, v, "z", "esc")
+	res, _ := v.Wait()
+	expectLines(t, res, `^keyboard: unknown keymap "klingon" \(known: us, uk, de, fr, dvorak, colemak\); using us$`,
+		`^keyboard: line z$`, `^test keyboard: PASS$`)
+}
+
+// A machine without an 8042 gets one line and boots on.
+func TestNoPS2Controller(t *testing.T) {
+	t.Parallel()
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Memory: "64M", Args: []string{"-machine", "pc,i8042=off"}})
+	for _, m := range []string{"keyboard: no PS/2 controller", "ready", "async number: 42"} {
+		if _, err := v.Expect(m, 30*time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestEcho is the post's screen: the boot lines, async number: 42, ready,
+// and typed keys echoed at once.
+func TestEcho(t *testing.T) {
+	t.Parallel()
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), QMP: true, Memory: "64M"})
+	for _, m := range []string{"go: runtime up", "ready", "async number: 42"} {
+		if _, err := v.Expect(m, 30*time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	typeKeys(t, v, "h", "i", "shift-1", "spc", "caps_lock", "a", "caps_lock", "b", "backspace", "1", "2", "ret",
+		"shift-2", "shift-3", "spc", "down", "ret")
+	want := "hi! A12\n@# <ArrowDown>\n"
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got := strings.ReplaceAll(v.Log(), "\r", "")
+		got = strings.ReplaceAll(got, "b\b \b", "") // b typed, then erased
+		if strings.Contains(got, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("echo %q not found in:\n%q", want, got)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Keys sent as fast as QEMU takes them all come back, in order, or the
+// kernel's drop counter accounts for the missing ones; and the kernel still
+// answers. QEMU's own input queue holds 1024 events (about 200 keys with
+// their hold times) and drops the rest silently, so the keys go in batches
+// of 150, each sent once QEMU has delivered the previous one: the fastest
+// rate at which every key reaches the emulated keyboard.
+func TestKeyFlood(t *testing.T) {
+	t.Parallel()
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), QMP: true, Memory: "64M", Timeout: 5 * time.Minute})
+	if _, err := v.Expect("async number: 42", 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	const n, batch = 2000, 150
+	letters := "abcdefghijklmnopqrstuvwxyz"
+	var sent strings.Builder
+	echo := func() (string, int) {
+		log := strings.ReplaceAll(v.Log(), "\r", "")
+		log = log[strings.Index(log, "async number: 42\n")+len("async number: 42\n"):]
+		var dropped int
+		var text []string
+		for _, l := range strings.Split(log, "\n") {
+			if d, ok := strings.CutPrefix(l, "keyboard: scancode queue full; dropped "); ok {
+				dropped, _ = strconv.Atoi(d)
+				continue
+			}
+			text = append(text, l)
+		}
+		return strings.Join(text, ""), dropped
+	}
+	start := time.Now()
+	for i := 0; i < n; i += batch {
+		var keys []string
+		for j := i; j < i+batch && j < n; j++ {
+			keys = append(keys, letters[j%26:j%26+1])
+			sent.WriteString(letters[j%26 : j%26+1])
+		}
+		if err := v.SendKeysHold(time.Millisecond, keys...); err != nil {
+			t.Fatal(err)
+		}
+		// Wait for this batch to be delivered (echoed or counted dropped).
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			got, dropped := echo()
+			if len(got)+dropped >= sent.Len() {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("after %d keys sent only %d echoed and %d scancodes dropped", sent.Len(), len(got), dropped)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	elapsed := time.Since(start)
+	got, dropped := echo()
+	t.Logf("%d keys in %v: %d echoed in order, %d scancodes dropped by the kernel", n, elapsed.Round(time.Millisecond), len(got), dropped)
+	if !isSubsequence(got, sent.String()) {
+		t.Fatalf("echo is not the sent keys in order:\n%q", got)
+	}
+	if missing := n - len(got); missing > dropped {
+		t.Fatalf("%d keys missing but only %d scancodes dropped", missing, dropped)
+	}
+	// Still responsive.
+	typeKeys(t, v, "ret", "z", "z", "z")
+	if _, err := v.Expect("zzz", 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func isSubsequence(s, of string) bool {
+	j := 0
+	for i := 0; i < len(s); i++ {
+		for j < len(of) && of[j] != s[i] {
+			j++
+		}
+		if j == len(of) {
+			return false
+		}
+		j++
+	}
+	return true
+}
+
+// After boot, an idle kernel costs the QEMU process little CPU: the CPU
+// halts between timer ticks.
+func TestIdleCPU(t *testing.T) {
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Memory: "64M", Timeout: 2 * time.Minute})
+	if _, err := v.Expect("async number: 42", 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	c0, t0 := cpuTicks(t, v.Pid()), time.Now()
+	time.Sleep(10 * time.Second)
+	c1, t1 := cpuTicks(t, v.Pid()), time.Now()
+	const hz = 100 // USER_HZ, the unit of /proc/PID/stat times
+	frac := float64(c1-c0) / hz / t1.Sub(t0).Seconds()
+	t.Logf("idle QEMU used %.1f%% of a core over %v", 100*frac, t1.Sub(t0).Round(time.Millisecond))
+	if frac >= 0.05 {
+		t.Errorf("idle kernel costs QEMU %.1f%% of a core, want under 5%%", 100*frac)
+	}
+}
+
+// cpuTicks returns utime+stime of process pid (proc(5), fields 14 and 15).
+func cpuTicks(t *testing.T, pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + s
+}
