@@ -105,6 +105,7 @@ test-host:
 	$(GO) vet $(filter-out gokernel/kernel% gokernel/arch,$(HOST_PKGS))
 	$(GO) vet -unsafeptr=false $(filter gokernel/kernel% gokernel/arch,$(HOST_PKGS))
 	$(GO) test -race $(HOST_PKGS)
+	$(GO) test -run '^$$' -bench . -benchtime 200ms -benchmem ./task/... ./keyboard/ ./kernel/futex/ ./kernel/mem/...
 	$(GO) run ./tools/ring0check $(BUILD)/go.elf
 
 test-qemu:
