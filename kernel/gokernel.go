@@ -20,6 +20,7 @@ const (
 	opWaitIRQ     = 3 // wait until the next hardware interrupt (see below)
 	opEnableIRQ   = 4 // unmask PIC line RSI (only lines with a handler)
 	opKernelStats = 5 // copy counters to the buffer at RSI (see kernelStats)
+	opReadPhys    = 6 // copy RCX bytes of physical memory at RSI to the buffer at RDX
 
 	opTestPageFault   = 100 // read an unmapped kernel address in ring 0
 	opTestStackOverfl = 101 // overflow the kernel stack (a double fault)
@@ -62,6 +63,12 @@ func gokernelCall(f *arch.Frame) {
 			pic.Unmask(uint8(irq))
 			return
 		}
+	case op == opReadPhys:
+		if readPhys(f.RSI, f.RDX, f.RCX) {
+			return
+		}
+		f.RAX = linux.EFAULT.Ret()
+		return
 	case op == opKernelStats:
 		if copyStats(f.RSI) {
 			return

@@ -30,3 +30,24 @@ func copyStats(addr uint64) bool {
 	}
 	return true
 }
+
+// maxReadPhys bounds one opReadPhys copy.
+const maxReadPhys = 1 << 20
+
+// readPhys copies n bytes of physical memory at pa, through the direct map,
+// to the user buffer at dst: how the kernel's Go code reads firmware tables
+// (SMBIOS, ACPI), which lie outside its own address space.
+//
+//go:nosplit
+func readPhys(pa, dst, n uint64) bool {
+	if n > maxReadPhys || pa+n < pa || pa+n > mem.DirectMapSize {
+		return false
+	}
+	b, ok := mem.UserBytes(dst, n, true)
+	if !ok || uint64(len(b)) < n {
+		return false
+	}
+	src := (*[maxReadPhys]byte)(unsafe.Pointer(mem.Virt(pa)))
+	copy(b, src[:n:n])
+	return true
+}
