@@ -6,6 +6,7 @@ import (
 	"gokernel/kernel/pic"
 	"gokernel/kernel/pit"
 	"gokernel/kernel/sched"
+	"gokernel/kernel/serialin"
 	"gokernel/keyboard"
 )
 
@@ -18,6 +19,7 @@ import (
 const (
 	irqTimer    = 0
 	irqKeyboard = 1
+	irqCOM1     = 4
 	ps2Data     = 0x60
 )
 
@@ -25,7 +27,7 @@ const (
 // kernel unmasks).
 //
 //go:nosplit
-func irqHandled(irq uint8) bool { return irq == irqTimer || irq == irqKeyboard }
+func irqHandled(irq uint8) bool { return irq == irqTimer || irq == irqKeyboard || irq == irqCOM1 }
 
 // interrupt handles IRQ irq of the 8259 pair (vectors 32-47).
 //
@@ -47,6 +49,8 @@ func interrupt(f *arch.Frame, irq uint8) {
 		// Reading the data port takes the byte and lets the 8042 raise
 		// IRQ 1 again for the next one.
 		keyboard.AddScancode(arch.Inb(ps2Data))
+	case irqCOM1:
+		serialin.Interrupt()
 	default:
 		unexpected(uint64(irqBase) + uint64(irq))
 	}

@@ -122,7 +122,7 @@ func TestStreamFromInterrupt(t *testing.T) {
 		for i, b := range codes {
 			// An interrupt does not wait, but a keyboard is slower than
 			// this goroutine: pace it so that the queue never fills.
-			for s.q.Len() > ScancodeQueueSize/2 {
+			for s.Len() > ScancodeQueueSize/2 {
 				runtime.Gosched()
 			}
 			interrupt(irq, b)
