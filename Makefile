@@ -5,13 +5,14 @@
 #                   there is a display)
 #   make test       vet, host tests, QEMU tests
 #   make test-one T=runtime   boot one in-kernel test (quick loop)
+#   make test-go GO=go1.27.4  build with that Go release and run its tests
 #
 # `make run` and `make test` install the Debian packages they need when run
 # as root, or print the apt-get command otherwise.
 
 SHELL    := /bin/bash
 BUILD    := build
-GO       ?= go
+GOCMD    ?= go
 AS       := as
 LD       := ld
 QEMU     := qemu-system-x86_64
@@ -21,7 +22,14 @@ OVMF     := /usr/share/ovmf/OVMF.fd
 # boot stub at 1 MiB; linker.ld checks that the stub fits below it.
 GO_BASE  := 0x102000
 GO_TEXT  := 0x103000
-KERNEL_GOENV := GOOS=linux GOARCH=amd64 CGO_ENABLED=0
+KERNEL_GOENV := GOOS=linux GOARCH=amd64 CGO_ENABLED=0 $(if $(GO),GOTOOLCHAIN=$(GO))
+
+# Go releases the kernel supports, in one place (the README lists them
+# too): the latest of the go.mod minimum's line, and the newest release the
+# module proxy serves. make test-go GO=... builds with any of them; CI runs
+# the full suite on the local toolchain and the release set on the newest.
+GO_RELEASES := go1.26.11 go1.27.4
+GO_NEWEST   := $(lastword $(GO_RELEASES))
 KERNEL_LDFLAGS := -E main.kernelEntry -T $(GO_TEXT)
 
 MEM      ?= 128M
@@ -36,19 +44,20 @@ DEB_PACKAGES := qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common \
 
 GO_SOURCES   := go.mod $(shell find arch kernel -name '*.go' -not -name '*_test.go' -o -name '*.s' 2>/dev/null)
 BOOT_OBJECTS := $(BUILD)/multiboot.o $(BUILD)/start32.o $(BUILD)/start64.o $(BUILD)/goimage.o
-HOST_PKGS     = $(shell $(GO) list ./... | grep -v /tools/boottest)
+HOST_PKGS     = $(shell $(GOCMD) list ./... | grep -v /tools/boottest)
 
 .PHONY: all kernel iso run run-iso run-uefi debug test test-host test-qemu \
-	test-one bench-boot deps check-go clean
+	test-one bench-boot deps check-go check-toolchain test-go test-go-newest \
+	syscall-report clean
 
 all: kernel
 kernel: $(BUILD)/kernel.elf
 
 # The Go program: package main in kernel/, built by the standard toolchain
 # as a static linux/amd64 executable whose entry is main.kernelEntry.
-$(BUILD)/go.elf: $(GO_SOURCES) | check-go
+$(BUILD)/go.elf: $(GO_SOURCES) | check-go check-toolchain
 	@mkdir -p $(BUILD)
-	$(KERNEL_GOENV) $(GO) build -o $@ -ldflags "$(KERNEL_LDFLAGS)" ./kernel
+	$(KERNEL_GOENV) $(GOCMD) build -o $@ -ldflags "$(KERNEL_LDFLAGS)" ./kernel
 
 # The vDSO: a small shared object the kernel maps into the Go program.
 $(BUILD)/vdso.so: $(BUILD)/vdso.o boot/vdso.ld boot/vdso.lds
@@ -59,7 +68,7 @@ $(BUILD)/vdso.so: $(BUILD)/vdso.o boot/vdso.ld boot/vdso.lds
 # Its memory image (with the symbol table and the vDSO filled in) and the
 # symbols linker.ld needs.
 $(BUILD)/go.bin $(BUILD)/go.ld &: $(BUILD)/go.elf $(BUILD)/vdso.so tools/mkimage/main.go
-	$(GO) run ./tools/mkimage -base $(GO_BASE) -vdso $(BUILD)/vdso.so -bin $(BUILD)/go.bin -ld $(BUILD)/go.ld $<
+	$(GOCMD) run ./tools/mkimage -base $(GO_BASE) -vdso $(BUILD)/vdso.so -bin $(BUILD)/go.bin -ld $(BUILD)/go.ld $<
 
 $(BUILD)/%.o: boot/%.s boot/multiboot.inc
 	@mkdir -p $(BUILD)
@@ -72,7 +81,7 @@ $(BUILD)/goimage.o: $(BUILD)/go.bin
 $(BUILD)/kernel.elf: $(BOOT_OBJECTS) linker.ld $(BUILD)/go.ld
 	$(LD) -m elf_x86_64 -z max-page-size=0x1000 --no-warn-rwx-segments \
 		-L $(BUILD) -T linker.ld -o $@ $(BOOT_OBJECTS)
-	$(GO) run ./tools/hdrcheck $@
+	$(GOCMD) run ./tools/hdrcheck $@
 
 # The baseline for boot-time measurements: a kernel that only exits.
 $(BUILD)/empty.elf: $(BUILD)/empty.o boot/empty.ld
@@ -80,7 +89,7 @@ $(BUILD)/empty.elf: $(BUILD)/empty.o boot/empty.ld
 
 iso: $(BUILD)/kernel.iso
 $(BUILD)/kernel.iso: $(BUILD)/kernel.elf tools/mkiso/main.go | deps
-	$(GO) run ./tools/mkiso -kernel $< -o $@ -xz $(if $(CMDLINE),-cmdline "$(CMDLINE)")
+	$(GOCMD) run ./tools/mkiso -kernel $< -o $@ -xz $(if $(CMDLINE),-cmdline "$(CMDLINE)")
 
 run: deps kernel
 	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -serial mon:stdio -kernel $(BUILD)/kernel.elf -append "$(CMDLINE)"
@@ -102,14 +111,14 @@ test: deps kernel iso $(BUILD)/empty.elf test-host test-qemu
 
 test-host:
 	gofmt -l . | tee /dev/stderr | (! read)
-	$(GO) vet $(filter-out gokernel/kernel% gokernel/arch,$(HOST_PKGS))
-	$(GO) vet -unsafeptr=false $(filter gokernel/kernel% gokernel/arch,$(HOST_PKGS))
-	$(GO) test -race $(HOST_PKGS)
-	$(GO) test -run '^$$' -bench . -benchtime 200ms -benchmem ./task/... ./keyboard/ ./kernel/futex/ ./kernel/mem/...
-	$(GO) run ./tools/ring0check $(BUILD)/go.elf
+	$(GOCMD) vet $(filter-out gokernel/kernel% gokernel/arch,$(HOST_PKGS))
+	$(GOCMD) vet -unsafeptr=false $(filter gokernel/kernel% gokernel/arch,$(HOST_PKGS))
+	$(GOCMD) test -race $(HOST_PKGS)
+	$(GOCMD) test -run '^$$' -bench . -benchtime 200ms -benchmem ./task/... ./keyboard/ ./kernel/futex/ ./kernel/mem/...
+	$(GOCMD) run ./tools/ring0check $(BUILD)/go.elf
 
 test-qemu:
-	$(GO) test -count=1 -timeout 15m ./tools/boottest
+	$(GOCMD) test -count=1 -timeout 15m ./tools/boottest
 
 # One in-kernel test by name under -kernel, for a quick edit-boot loop.
 T ?= boot
@@ -118,7 +127,7 @@ test-one: deps kernel
 	  s=$$?; echo "qemu exit status $$s ($$( [ $$s = 33 ] && echo pass || echo fail))"; [ $$s = 33 ]
 
 bench-boot: deps kernel $(BUILD)/empty.elf
-	$(GO) test -run '^$$' -bench Boot -benchtime 10x ./tools/boottest
+	$(GOCMD) test -run '^$$' -bench Boot -benchtime 10x ./tools/boottest
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -136,7 +145,39 @@ deps:
 	fi
 
 check-go:
-	@command -v $(GO) >/dev/null || { echo "Go 1.26 or newer is needed (https://go.dev/dl); it is not on PATH"; exit 1; }
+	@command -v $(GOCMD) >/dev/null || { echo "Go 1.26 or newer is needed (https://go.dev/dl); it is not on PATH"; exit 1; }
+
+# With GO=goX.Y.Z the kernel is built by that release, fetched through the
+# module proxy. GOTOOLCHAIN=goX.Y.Z never falls back to the local Go; a
+# release that cannot be fetched stops the build here, named.
+check-toolchain:
+ifneq ($(GO),)
+	@out=$$(GOTOOLCHAIN=$(GO) $(GOCMD) version 2>&1); \
+	if ! echo "$$out" | grep -q "^go version $(GO) "; then \
+	  echo "cannot fetch the Go toolchain $(GO) through the module proxy ($$($(GOCMD) env GOPROXY)):"; \
+	  echo "$$out"; exit 1; fi
+endif
+
+# The release test set with the Go release GO: the kernel is built into
+# build/GO and must report exactly that release at boot.
+test-go: deps
+	@test -n "$(GO)" || { echo "usage: make test-go GO=go1.X.Y (supported: $(GO_RELEASES))"; exit 1; }
+	$(MAKE) kernel BUILD=$(BUILD)/$(GO) GO=$(GO)
+	GOKERNEL_BUILD=$(abspath $(BUILD)/$(GO)) GOKERNEL_RELEASE=$(GO) \
+	  $(GOCMD) test -count=1 -timeout 10m -run 'TestRelease' ./tools/boottest
+
+test-go-newest:
+	$(MAKE) test-go GO=$(GO_NEWEST)
+
+# The system calls each supported release makes, side by side.
+syscall-report: deps
+	@for r in $(GO_RELEASES); do \
+	  $(MAKE) -s kernel BUILD=$(BUILD)/$$r GO=$$r >/dev/null || exit 1; \
+	  $(QEMU) $(QEMU_BASE) -display none -serial stdio -kernel $(BUILD)/$$r/kernel.elf \
+	    -append test=syscalls > $(BUILD)/$$r/syscalls.log; \
+	  [ $$? = 33 ] || { echo "$$r: test=syscalls failed:"; grep -a "FAIL\|UNLISTED" $(BUILD)/$$r/syscalls.log; }; \
+	done
+	$(GOCMD) run ./tools/sysreport $(foreach r,$(GO_RELEASES),$(BUILD)/$(r)/syscalls.log)
 
 clean:
 	rm -rf $(BUILD)

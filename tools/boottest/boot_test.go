@@ -21,9 +21,18 @@ var root = func() string {
 	return r
 }()
 
+// buildDir is where the images are: build/, or GOKERNEL_BUILD (make test-go
+// builds each Go release into its own directory).
+func buildDir() string {
+	if d := os.Getenv("GOKERNEL_BUILD"); d != "" {
+		return d
+	}
+	return filepath.Join(root, "build")
+}
+
 func artifact(t testing.TB, name string) string {
 	t.Helper()
-	p := filepath.Join(root, "build", name)
+	p := filepath.Join(buildDir(), name)
 	if _, err := os.Stat(p); err != nil {
 		t.Fatalf("%s is missing: run `make kernel iso build/empty.elf` first", p)
 	}
