@@ -25,6 +25,8 @@ const (
 	tagMemInfo     = 4  // §3.6.3: u32 mem_lower, u32 mem_upper (KiB)
 	tagMmap        = 6  // §3.6.8
 	tagFramebuffer = 8  // §3.6.12
+	tagEFI32       = 11 // §3.6.13: u32 pointer to the EFI system table
+	tagEFI64       = 12 // §3.6.14: u64 pointer to the EFI system table
 	tagACPIOld     = 14 // §3.6.16: copy of RSDPv1
 	tagACPINew     = 15 // §3.6.17: copy of RSDPv2
 )
@@ -131,6 +133,18 @@ func tag2(typ uint32, tag []byte, out *Info) Error {
 		out.HasMemInfo = true
 		out.MemLowerKB = le32(tag, 8)
 		out.MemUpperKB = le32(tag, 12)
+	case tagEFI32:
+		if len(tag) < tagHeader+4 {
+			return ErrTagTooSmall
+		}
+		if out.EFISystemTable == 0 {
+			out.EFISystemTable = uint64(le32(tag, tagHeader))
+		}
+	case tagEFI64:
+		if len(tag) < tagHeader+8 {
+			return ErrTagTooSmall
+		}
+		out.EFISystemTable = le64(tag, tagHeader)
 	case tagACPIOld:
 		if len(tag) < minACPIOld {
 			return ErrTagTooSmall

@@ -187,6 +187,12 @@ type Info struct {
 	RSDP    [MaxRSDP]byte
 	RSDPLen int
 
+	// EFISystemTable is the physical address of the UEFI system table
+	// (mb2 tag 12, or tag 11 on 32-bit firmware; a tag 12 wins); 0 when
+	// not booted by UEFI. Through it the firmware's configuration tables
+	// (SMBIOS, ACPI) are found.
+	EFISystemTable uint64
+
 	// Spans are the physical ranges the boot information occupies: the
 	// info structure itself and, for mb1, the command line, the memory map
 	// and the loader name it points to, so that the frame allocator can

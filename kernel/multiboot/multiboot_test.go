@@ -670,3 +670,39 @@ func TestNoAllocs(t *testing.T) {
 		t.Errorf("%v allocations per run", allocs)
 	}
 }
+
+func TestParse2EFISystemTable(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		tags func(*mb2Builder) *mb2Builder
+		want uint64
+	}{
+		{"64-bit", func(w *mb2Builder) *mb2Builder {
+			return w.tag(tagEFI64, []byte{0x18, 0xf0, 0x5e, 0x07, 0, 0, 0, 0}, 0)
+		}, 0x75ef018},
+		{"32-bit", func(w *mb2Builder) *mb2Builder {
+			return w.tag(tagEFI32, []byte{0x18, 0xf0, 0x5e, 0x07}, 0)
+		}, 0x75ef018},
+		{"64-bit wins", func(w *mb2Builder) *mb2Builder {
+			return w.tag(tagEFI32, []byte{1, 0, 0, 0}, 0).tag(tagEFI64, []byte{2, 0, 0, 0, 0, 0, 0, 0}, 0)
+		}, 2},
+	} {
+		w := grubMB2(testCmdline, qemuE820)
+		data := c.tags(w).end().bytes()
+		var m physMem
+		m.addBytes(0x10000, data)
+		var in Info
+		if err := Parse(BootMagic2, 0x10000, m.read, &in); err != OK {
+			t.Fatalf("%s: Parse: %v", c.name, err)
+		}
+		if in.EFISystemTable != c.want {
+			t.Errorf("%s: EFISystemTable = %#x, want %#x", c.name, in.EFISystemTable, c.want)
+		}
+	}
+	var m physMem
+	m.addBytes(0x10000, grubMB2(testCmdline, qemuE820).tag(tagEFI64, []byte{1, 2, 3}, 0).end().bytes())
+	var in Info
+	if err := Parse(BootMagic2, 0x10000, m.read, &in); err != ErrTagTooSmall {
+		t.Errorf("short EFI tag: %v", err)
+	}
+}
