@@ -73,7 +73,7 @@ func openStream(t testing.TB) *ScancodeStream {
 func irqExecutor(t testing.TB) (*task.Executor, chan struct{}) {
 	irq := make(chan struct{}, 1)
 	var e *task.Executor
-	e, err := task.NewExecutor(8, func(queueEmpty func() bool) {
+	e, err := task.NewExecutor(8, func(queueEmpty func() bool, _ time.Duration, _ bool) {
 		if !queueEmpty() {
 			return
 		}
@@ -178,7 +178,7 @@ func TestStreamUnpaced(t *testing.T) {
 func TestPollNext(t *testing.T) {
 	s := openStream(t)
 	var e *task.Executor
-	e, err := task.NewExecutor(1, func(func() bool) {
+	e, err := task.NewExecutor(1, func(func() bool, time.Duration, bool) {
 		t.Error("the task was not woken")
 		e.Stop()
 	})

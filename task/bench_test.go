@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 	"unsafe"
 )
 
@@ -108,7 +109,7 @@ func idleTaskBytes(t testing.TB, n int) (perTask, futureBytes float64) {
 	var after uint64
 	var e *Executor
 	// Run polls every task once and then idles: measure there, and stop.
-	e, err := NewExecutor(n, func(func() bool) {
+	e, err := NewExecutor(n, func(func() bool, time.Duration, bool) {
 		after = memoryInUse()
 		e.Stop()
 	})

@@ -84,8 +84,9 @@
 // robin with a no-op waker, busy-waiting. Executor is the post's last one:
 // a task table, a run queue of task handles, one cached Waker per task,
 // Spawn (also from tasks, through a Spawner, and from other goroutines),
-// and Run, which polls queued tasks in FIFO order and calls an idle
-// function when none is queued. It improves on the post:
+// and Run, which polls queued tasks in FIFO order, fires due timers (see
+// Timers) and calls an idle function when none is queued. It improves on
+// the post:
 //
 //   - A wake can never overflow the run queue. Each task has a queued flag
 //     that its first wake sets (a compare-and-swap); only that wake pushes
@@ -156,11 +157,43 @@
 // TestCodegen builds a program and checks the machine code reachable from
 // these functions with tools/ring0check: no runtime call at all.
 //
+// # Timers
+//
+// Sleep(d) is a future that completes once d has passed, and NewTicker a
+// stream of ticks; both live in a timer queue, Timers (the default one,
+// or any made with NewTimers on a clock of your choice, such as a fake one
+// in tests). A task sleeps by awaiting the future:
+//
+//	t.sleep = task.Sleep(500 * time.Millisecond)
+//	...
+//	if _, ok := t.sleep.Poll(cx); !ok {
+//		return struct{}{}, false // woken at the deadline
+//	}
+//
+// The first poll that finds the timer not yet due puts it into the queue,
+// a 4-ary min-heap by deadline, with the task's Waker; later polls only
+// replace the Waker if it changed. The executor fires the queue: before
+// every 64 polls and before idling, Run calls Fire, which wakes the tasks
+// whose deadlines have passed, in deadline order (equal deadlines in the
+// order they were armed), each once. A sleeping task thus costs no CPU and
+// no goroutine: 32 bytes for its Timer and a 24-byte heap entry (about 60
+// bytes measured, BenchmarkTimerMemory). Timer.Cancel takes a timer out of
+// the queue (the timer then never completes); Ticker.Stop ends the tick
+// stream. Missed ticks are coalesced, as with time.Ticker. See Timers for
+// the design (a heap rather than a timer wheel) and why it needs no lock:
+// it belongs to the executor's goroutine.
+//
+// When nothing is runnable, Run passes the queue's next deadline to the
+// idle function, which sleeps until then or until an interrupt, whichever
+// comes first: the kernel needs no periodic tick to keep the timers.
+// ExampleSleep runs sleeping tasks with such an idle function.
+//
 // # Idle without lost wakes
 //
-// When no task is queued, Run calls its IdleFunc with a queue-empty check.
-// The kernel's idle disables interrupts, checks, and only if the queue is
-// empty enables interrupts and halts in one step (sti; hlt), so a wake
+// When no task is queued, Run calls its IdleFunc with a queue-empty check
+// and the next timer deadline. The kernel's idle disables interrupts,
+// checks, and only if the queue is empty enables interrupts and halts in
+// one step (sti; hlt) until an interrupt or the deadline, so a wake
 // between the check and the halt cannot be lost; see IdleFunc.
 //
 // # Cost

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"gokernel/task/ring"
 )
@@ -41,18 +42,30 @@ var (
 
 // IdleFunc is what Run calls when the run queue is empty but tasks are
 // left: it should wait until an interrupt (or whatever stands for one)
-// may have woken a task, and return. Run polls the queue again after it
-// returns, so returning early is always safe; only the cost differs.
+// may have woken a task, or until deadline if hasDeadline, and return.
+// Run fires the due timers and polls the queue again after it returns, so
+// returning early is always safe; only the cost differs.
+//
+// deadline is the earliest deadline of the executor's timer queue (see
+// SetTimers), on that queue's clock (Timers.Now), and hasDeadline is false
+// when no timer is armed: then only an interrupt can wake a task. The
+// deadline may already have passed (a timer fell due after Run's last
+// Fire); the idle function should then return at once. It is what lets
+// an idle kernel sleep without a periodic tick: halt until the next
+// interrupt or the deadline, whichever comes first.
 //
 // queueEmpty reports whether the run queue is empty. It allocates nothing,
 // takes no lock and only loads two integers, so it may be called with
 // interrupts disabled. It exists so that the idle function can close the
 // race between its check and its sleep, as the post's sleep_if_idle does:
 //
-//	func idle(queueEmpty func() bool) {
+//	func idle(queueEmpty func() bool, deadline time.Duration, hasDeadline bool) {
 //		arch.Cli()
 //		if queueEmpty() {
-//			waitForInterrupt() // sti; hlt: enables interrupts and halts in one step
+//			// sti; hlt: enables interrupts and halts in one step, until
+//			// the next interrupt or, if hasDeadline, the timer interrupt
+//			// programmed for deadline.
+//			waitForInterrupt(deadline, hasDeadline)
 //		}
 //		arch.Sti()
 //	}
@@ -64,12 +77,15 @@ var (
 // A hosted idle function gets the same guarantee from a buffered channel
 // that "interrupts" signal after they wake (see the tests), or may simply
 // yield (GoschedIdle).
-type IdleFunc func(queueEmpty func() bool)
+type IdleFunc func(queueEmpty func() bool, deadline time.Duration, hasDeadline bool)
 
 // GoschedIdle is an IdleFunc for hosted programs: it yields the processor
 // (runtime.Gosched) when the queue is empty, so Run polls and yields in a
-// loop until a task is woken. NewExecutor uses it for a nil IdleFunc.
-func GoschedIdle(queueEmpty func() bool) {
+// loop until a task is woken. It ignores the deadline: a task sleeping on
+// a timer keeps the loop spinning (with yields) until the deadline, which
+// is fine for tests and short sleeps. NewExecutor uses it for a nil
+// IdleFunc.
+func GoschedIdle(queueEmpty func() bool, _ time.Duration, _ bool) {
 	if queueEmpty() {
 		runtime.Gosched()
 	}
@@ -193,10 +209,12 @@ type Executor struct {
 	stopped bool
 	running bool
 	onPanic func(*TaskPanic)
+	timers  *Timers // SetTimers; nil means DefaultTimers()
 
 	// Only Run's goroutine touches these.
 	cx      Context // reused for every poll
 	polling uint64  // slot+1 of the task being polled, 0 between polls
+	tq      *Timers // the timer queue Run fires
 }
 
 // NewExecutor returns an executor for at most maxTasks tasks at a time (1
@@ -239,6 +257,17 @@ func (e *Executor) SetPanicHandler(h func(*TaskPanic)) {
 	}
 	e.mu.Lock()
 	e.onPanic = h
+	e.mu.Unlock()
+}
+
+// SetTimers makes q the timer queue that Run fires and whose next deadline
+// it passes to the idle function; nil (the default) means DefaultTimers()
+// as of Run's start. Call it before Run, which reads it once, when it
+// starts. The executor's tasks must arm their timers on this queue, and
+// no other executor may drive it at the same time (see Timers).
+func (e *Executor) SetTimers(q *Timers) {
+	e.mu.Lock()
+	e.timers = q
 	e.mu.Unlock()
 }
 
@@ -339,6 +368,13 @@ func (e *Executor) QueueEmpty() bool {
 // then stopped for good. It returns ErrStopped if the executor had already
 // stopped and ErrRunning if another Run is in progress.
 //
+// Run drives the executor's timer queue (see SetTimers): it calls Fire,
+// which queues the tasks whose timers are due, before every batch of 64
+// polls and before it idles, so tasks that keep each other busy delay a
+// timer by at most 64 polls; and it passes the queue's next deadline to
+// the idle function. Timers do not keep Run going: it returns when no
+// task is left, even if timers of finished tasks are still armed.
+//
 // A task that panics is removed and reported to the panic handler (see
 // SetPanicHandler); the others run on.
 func (e *Executor) Run() error {
@@ -352,7 +388,11 @@ func (e *Executor) Run() error {
 		return ErrRunning
 	}
 	e.running = true
+	e.tq = e.timers
 	e.mu.Unlock()
+	if e.tq == nil {
+		e.tq = DefaultTimers()
+	}
 	defer e.shutdown()
 	for {
 		slot, p := e.loop()
@@ -386,11 +426,18 @@ func (e *Executor) loop() (slot uint64, p *TaskPanic) {
 		e.polling = 0
 		p = &TaskPanic{ID: e.entry(slot).id, Value: v, Stack: debug.Stack()}
 	}()
+	batch := 0 // polls left in this batch
 	for atomic.LoadUint32(&e.stopFlag) == 0 {
+		if batch == 0 {
+			e.tq.Fire()
+			batch = fireEvery
+		}
 		if h, ok := e.q.ring.Pop(); ok {
+			batch--
 			e.runHandle(h)
 			continue
 		}
+		batch = 0 // the next batch starts with a Fire
 		e.mu.Lock()
 		if e.live == 0 {
 			// Decided under the lock that Spawn takes: no task can
@@ -400,11 +447,21 @@ func (e *Executor) loop() (slot uint64, p *TaskPanic) {
 			break
 		}
 		e.mu.Unlock()
-		e.idle(e.queueEmpty)
+		if e.tq.Fire() > 0 {
+			continue // a timer fell due since the batch began
+		}
+		deadline, ok := e.tq.Next()
+		e.idle(e.queueEmpty, deadline, ok)
 	}
 	normal = true
 	return 0, nil
 }
+
+// fireEvery is the number of polls in a batch: Run fires the due timers
+// before every fireEvery polls (and before it idles), so that tasks that
+// keep each other busy delay a timer by at most that many polls. Fire
+// reads the clock only when a timer is armed.
+const fireEvery = 64
 
 // runHandle polls the task that handle h names, if it is still there.
 func (e *Executor) runHandle(h uint64) {
@@ -494,6 +551,7 @@ func (e *Executor) shutdown() {
 	atomic.StoreUint32(&e.stopFlag, 1)
 	e.dropAll()
 	e.cx.waker = Waker{}
+	e.tq = nil
 	e.mu.Unlock()
 }
 

@@ -37,7 +37,7 @@ func testExecutor(t testing.TB, maxTasks int) (*Executor, *irqLine) {
 	t.Helper()
 	irq := newIRQ()
 	var e *Executor
-	idle := func(queueEmpty func() bool) {
+	idle := func(queueEmpty func() bool, _ time.Duration, _ bool) {
 		if !queueEmpty() {
 			return
 		}
