@@ -1,0 +1,271 @@
+package shell
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"gokernel/keyboard"
+	"gokernel/task"
+)
+
+// command is one entry of the command table. run does the command and
+// returns nil when it is done, or a future that the shell's task awaits.
+type command struct {
+	name  string
+	args  string // the arguments, for help
+	brief string // one line, for help
+	run   func(sh *Shell, args []string) task.Future[struct{}]
+}
+
+// commands is the command table, in the order help lists it.
+var commands = []command{
+	{"help", "", "list the commands", (*Shell).help},
+	{"echo", "ARGS...", "print the arguments", (*Shell).echo},
+	{"tasks", "", "list the executor's tasks", (*Shell).tasks},
+	{"mem", "", "memory: Go heap, kernel frames, firmware memory map", (*Shell).mem},
+	{"uptime", "", "time since boot", (*Shell).uptime},
+	{"sleep", "SECONDS", "wait (fractions allowed) without blocking other tasks", (*Shell).sleep},
+	{"keymap", "NAME", "switch the keyboard layout (" + strings.Join(keyboard.LayoutNames(), ", ") + ")", (*Shell).keymap},
+	{"panic", "", "spawn a task that panics; the shell lives on", (*Shell).panicCmd},
+	{"fault", "", "spawn a task that dereferences nil; the shell lives on", (*Shell).fault},
+	{"reboot", "", "reset the machine", (*Shell).reboot},
+	{"halt", "", "stop the machine", (*Shell).halt},
+}
+
+// exec runs one command line: nil when it is done, or the future of a
+// command still running. The line is split with Split; an empty line does
+// nothing.
+func (sh *Shell) exec(line string) task.Future[struct{}] {
+	words, err := Split(line)
+	if err != nil {
+		sh.printf("shell: %v\n", err)
+		return nil
+	}
+	if len(words) == 0 {
+		return nil
+	}
+	for i := range sh.cmds {
+		if c := &sh.cmds[i]; c.name == words[0] {
+			return c.run(sh, words[1:])
+		}
+	}
+	sh.printf("unknown command: %s (try help)\n", words[0])
+	return nil
+}
+
+func (sh *Shell) printf(format string, args ...any) { fmt.Fprintf(sh.out, format, args...) }
+
+func (sh *Shell) help([]string) task.Future[struct{}] {
+	width := 0
+	for _, c := range sh.cmds {
+		width = max(width, len(c.name)+1+len(c.args))
+	}
+	for _, c := range sh.cmds {
+		sh.printf("  %-*s  %s\n", width, strings.TrimSpace(c.name+" "+c.args), c.brief)
+	}
+	sh.printf("Keys: arrows, Home, End, Delete edit the line; Up and Down walk the history;\n" +
+		"Ctrl+U clears the line; Ctrl+C abandons it, or the command that runs.\n")
+	return nil
+}
+
+func (sh *Shell) echo(args []string) task.Future[struct{}] {
+	sh.printf("%s\n", strings.Join(args, " "))
+	return nil
+}
+
+func (sh *Shell) tasks([]string) task.Future[struct{}] {
+	infos := sh.sys.Tasks()
+	sh.printf("%6s  %-8s %10s %10s\n", "ID", "STATE", "POLLS", "WAKES")
+	for _, ti := range infos {
+		note := ""
+		if ti.State == task.Running {
+			note = "  (this shell)"
+		}
+		sh.printf("%6d  %-8s %10d %10d%s\n", ti.ID, ti.State, ti.Polls, ti.Wakes, note)
+	}
+	return nil
+}
+
+func (sh *Shell) mem([]string) task.Future[struct{}] {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	sh.printf("Go runtime:\n")
+	sh.printf("  heap in use    %s\n", size(ms.HeapInuse))
+	sh.printf("  heap objects   %d\n", ms.HeapObjects)
+	sh.printf("  GC cycles      %d\n", ms.NumGC)
+	sh.printf("  total alloc    %s\n", size(ms.TotalAlloc))
+	sh.printf("  sys            %s\n", size(ms.Sys))
+	mi := sh.sys.Memory()
+	pct := 0.0
+	if mi.TotalBytes > 0 {
+		pct = 100 * float64(mi.FreeBytes) / float64(mi.TotalBytes)
+	}
+	sh.printf("Kernel frames:\n  free %s of %s (%.0f%%)\n", size(mi.FreeBytes), size(mi.TotalBytes), pct)
+	sh.printf("Firmware memory map:\n")
+	if len(mi.Map) == 0 {
+		sh.printf("  (none)\n")
+	}
+	for _, r := range mi.Map {
+		end := r.Base + r.Length
+		if r.Length > 0 {
+			end-- // inclusive
+		}
+		sh.printf("  0x%016x-0x%016x %10s  %s\n", r.Base, end, size(r.Length), r.Type)
+	}
+	return nil
+}
+
+// size formats a byte count: "512 B", "639.0 KiB", "127.9 MiB".
+func size(n uint64) string {
+	const unit = 1024
+	if n < unit {
+		return strconv.FormatUint(n, 10) + " B"
+	}
+	v, i := float64(n), -1
+	for v >= unit && i < 4 {
+		v /= unit
+		i++
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64) + " " + "KMGTP"[i:i+1] + "iB"
+}
+
+func (sh *Shell) uptime([]string) task.Future[struct{}] {
+	up := sh.sys.Uptime().Round(time.Millisecond)
+	if m := sh.sys.Machine(); m != "" {
+		sh.printf("up %v on %s\n", up, m)
+	} else {
+		sh.printf("up %v\n", up)
+	}
+	return nil
+}
+
+// maxSleep is the longest sleep: what a time.Duration holds, in seconds.
+const maxSleep = float64(math.MaxInt64) / float64(time.Second)
+
+func (sh *Shell) sleep(args []string) task.Future[struct{}] {
+	if len(args) != 1 {
+		sh.printf("usage: sleep SECONDS\n")
+		return nil
+	}
+	d, err := parseSeconds(args[0])
+	if err != nil {
+		sh.printf("sleep: %v\n", err)
+		return nil
+	}
+	return sh.sys.Sleep(d)
+}
+
+// parseSeconds parses a non-negative number of seconds, fractions allowed
+// ("2", "0.5", "1e-3"), into a Duration.
+func parseSeconds(s string) (time.Duration, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || f < 0 || f >= maxSleep {
+		return 0, fmt.Errorf("bad number of seconds: %q", s)
+	}
+	return time.Duration(math.Round(f * float64(time.Second))), nil
+}
+
+func (sh *Shell) keymap(args []string) task.Future[struct{}] {
+	known := strings.Join(keyboard.LayoutNames(), ", ")
+	if len(args) != 1 {
+		sh.printf("usage: keymap NAME (known: %s)\n", known)
+		return nil
+	}
+	l, ok := keyboard.LayoutByName(args[0])
+	if !ok {
+		sh.printf("unknown keymap: %s (known: %s)\n", args[0], known)
+		return nil
+	}
+	if err := sh.sys.SetKeymap(l.Name()); err != nil {
+		sh.printf("keymap: %v\n", err)
+		return nil
+	}
+	sh.printf("keymap: %s\n", l.Name())
+	return nil
+}
+
+// PanicValue is what the task that the panic command spawns panics with.
+const PanicValue = "shell: the panic command's task panics on purpose"
+
+func (sh *Shell) panicCmd([]string) task.Future[struct{}] {
+	return sh.spawnFailing("panic", task.FutureFunc[struct{}](func(*task.Context) (struct{}, bool) {
+		panic(PanicValue)
+	}))
+}
+
+// nilInt is a nil pointer the compiler cannot see is nil, so that the
+// fault command's load is a real memory access to address 0: a page
+// fault, which the kernel turns into SIGSEGV and the Go runtime into a
+// panic ("invalid memory address or nil pointer dereference").
+var nilInt *int
+
+// faultSink keeps the load from being optimised away.
+var faultSink int
+
+func (sh *Shell) fault([]string) task.Future[struct{}] {
+	return sh.spawnFailing("fault", task.FutureFunc[struct{}](func(*task.Context) (struct{}, bool) {
+		faultSink = *nilInt
+		return struct{}{}, true
+	}))
+}
+
+// failWaits is how many times the panic and fault commands yield, waiting
+// for the spawned task to fail, before they give up watching it.
+const failWaits = 8
+
+// spawnFailing spawns f, a task that will fail, and returns a future that
+// yields until the task is gone (the executor polled it, recovered its
+// panic, reported it and removed it), then says that the shell is alive.
+func (sh *Shell) spawnFailing(name string, f task.Future[struct{}]) task.Future[struct{}] {
+	id, err := sh.sys.Spawn(f)
+	if err != nil {
+		sh.printf("%s: cannot spawn: %v\n", name, err)
+		return nil
+	}
+	sh.printf("%s: spawned task %d\n", name, id)
+	waits := 0
+	return task.FutureFunc[struct{}](func(cx *task.Context) (struct{}, bool) {
+		alive, self := false, task.TaskID(0)
+		for _, ti := range sh.sys.Tasks() {
+			switch {
+			case ti.ID == id:
+				alive = true
+			case ti.State == task.Running:
+				self = ti.ID
+			}
+		}
+		if alive && waits < failWaits {
+			waits++
+			cx.Waker().Wake() // yield: the new task runs first
+			return struct{}{}, false
+		}
+		who := "the shell"
+		if self != 0 {
+			who = fmt.Sprintf("the shell (task %d)", self)
+		}
+		if alive {
+			sh.printf("%s: task %d is still running; %s lives on\n", name, id, who)
+		} else {
+			sh.printf("%s: task %d failed and was removed; %s lives on\n", name, id, who)
+		}
+		return struct{}{}, true
+	})
+}
+
+func (sh *Shell) reboot([]string) task.Future[struct{}] {
+	sh.printf("rebooting\n")
+	sh.sys.Reboot()
+	sh.printf("reboot: the machine did not reset\n")
+	return nil
+}
+
+func (sh *Shell) halt([]string) task.Future[struct{}] {
+	sh.printf("halting\n")
+	sh.sys.Halt()
+	sh.printf("halt: the machine did not stop\n")
+	return nil
+}
