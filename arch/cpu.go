@@ -30,6 +30,9 @@ func StiHlt()
 // Pause hints a spin-wait loop (SDM Vol. 2B, PAUSE).
 func Pause()
 
+// Int3 raises a breakpoint exception, vector 3 (SDM Vol. 2A, INT3).
+func Int3()
+
 // Flags returns RFLAGS.
 func Flags() uint64
 

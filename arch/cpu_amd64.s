@@ -53,6 +53,11 @@ TEXT ·Pause(SB),NOSPLIT,$0-0
 	PAUSE
 	RET
 
+// func Int3()
+TEXT ·Int3(SB),NOSPLIT,$0-0
+	BYTE	$0xCC
+	RET
+
 // func Flags() uint64
 TEXT ·Flags(SB),NOSPLIT,$0-8
 	PUSHFQ

@@ -2,6 +2,7 @@ package main
 
 import (
 	"gokernel/arch"
+	"gokernel/kernel/clock"
 	"gokernel/kernel/console"
 	"gokernel/kernel/linux"
 	"gokernel/kernel/machine"
@@ -17,10 +18,12 @@ const (
 
 	opFaultWait   = 1 // the fault reporter waits for a kernel fault
 	opFaultDone   = 2 // the fault reporter printed its part: stop
-	opWaitIRQ     = 3 // wait until the next hardware interrupt (see below)
+	opWaitIRQ     = 3 // wait until the next hardware interrupt, or RSI ns (0: no limit)
 	opEnableIRQ   = 4 // unmask PIC line RSI (only lines with a handler)
 	opKernelStats = 5 // copy counters to the buffer at RSI (see kernelStats)
-	opReadPhys    = 6 // copy RCX bytes of physical memory at RSI to the buffer at RDX
+	opReadPhys    = 6 // copy R10 bytes of physical memory at RSI to the buffer at RDX
+	opReboot      = 7 // reset the machine (machine.Reset); does not return
+	opHalt        = 8 // stop the CPU for good (machine.Halt); does not return
 
 	opTestPageFault   = 100 // read an unmapped kernel address in ring 0
 	opTestStackOverfl = 101 // overflow the kernel stack (a double fault)
@@ -55,8 +58,13 @@ func gokernelCall(f *arch.Frame) {
 		// arrived after its CLI is still pending and wakes it as soon as
 		// the kernel enables interrupts, in another thread or in the idle
 		// loop's STI;HLT: no wake-up between the check and the halt is
-		// lost.
-		sched.Block(sched.WaitIRQ, 0, 0)
+		// lost. The timeout is the executor's next timer: the timer
+		// interrupt ends the wait then.
+		var deadline int64
+		if d := int64(f.RSI); d > 0 {
+			deadline = clock.Nanotime() + d
+		}
+		sched.Block(sched.WaitIRQ, 0, deadline)
 		return
 	case op == opEnableIRQ:
 		if irq := f.RSI; irq < 16 && irqHandled(uint8(irq)) {
@@ -64,11 +72,16 @@ func gokernelCall(f *arch.Frame) {
 			return
 		}
 	case op == opReadPhys:
-		if readPhys(f.RSI, f.RDX, f.RCX) {
+		if readPhys(f.RSI, f.RDX, f.R10) {
 			return
 		}
 		f.RAX = linux.EFAULT.Ret()
 		return
+	case op == opReboot:
+		machine.Reset()
+	case op == opHalt:
+		console.Line("kernel: halted; the machine may be turned off")
+		machine.Halt()
 	case op == opKernelStats:
 		if copyStats(f.RSI) {
 			return

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"gokernel/kernel/firmware"
 	"gokernel/keyboard"
 	"gokernel/task"
 )
@@ -15,7 +16,7 @@ import (
 // and passes. The host test types through QMP.
 func testKeyboard() error {
 	layout := keymap()
-	s, err := startKeyboard()
+	s, err := startKeyboard(firmware.Machine{})
 	if err != nil {
 		return err
 	}

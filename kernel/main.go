@@ -21,7 +21,8 @@ func main() {
 		runTest(name)
 		return
 	}
-	if err := runTasks(); err != nil {
+	m := probeMachine()
+	if err := runTasks(m); err != nil {
 		fmt.Printf("kernel: %v\n", err)
 		os.Exit(1)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"unsafe"
 
+	"gokernel/kernel/clock"
 	"gokernel/kernel/mem"
 	"gokernel/kernel/pit"
 	"gokernel/kernel/sched"
@@ -13,6 +14,7 @@ import (
 type KernelStats struct {
 	Ticks, Halts, Preemptions, Spurious7, Spurious15 uint64
 	FreeFrames, TotalFrames, Threads                 uint64
+	Uptime                                           uint64 // ns since the clock started, early in boot
 }
 
 //go:nosplit
@@ -26,7 +28,7 @@ func copyStats(addr uint64) bool {
 		Ticks: pit.Ticks(), Halts: sched.Halts, Preemptions: sched.Preemptions,
 		Spurious7: spurious[0], Spurious15: spurious[1],
 		FreeFrames: mem.Frames.FreeCount(), TotalFrames: mem.Frames.Total(),
-		Threads: uint64(sched.Count()),
+		Threads: uint64(sched.Count()), Uptime: uint64(clock.Nanotime()),
 	}
 	return true
 }

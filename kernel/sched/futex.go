@@ -24,15 +24,18 @@ func wait(kind WaitKind, addr uint64, deadline int64) {
 	t.Wait = kind
 	t.Addr = addr
 	t.Deadline = deadline
-	if kind == WaitFault || kind == WaitIRQ {
-		if kind == WaitIRQ {
-			irqWaiters++
+	if kind == WaitFault {
+		return // found by scanning: only a kernel fault wakes it
+	}
+	if kind == WaitIRQ {
+		irqWaiters++
+		if deadline == 0 {
+			return // found by scanning: only an interrupt wakes it
 		}
-		return // found by scanning: only a kernel fault or an interrupt wakes it
 	}
 	key := addr
 	switch kind {
-	case WaitSleep:
+	case WaitSleep, WaitIRQ:
 		key = futex.None
 	case WaitPoll:
 		key = pollTag | addr
@@ -149,6 +152,9 @@ func WakeIRQWaiters() {
 	}
 	for i := int32(0); i < MaxThreads; i++ {
 		if t := &threads[i]; t.State == Blocked && t.Wait == WaitIRQ {
+			if t.Deadline != 0 {
+				waits.Remove(i) // its timeout no longer applies
+			}
 			t.Frame.RAX = 0
 			enqueue(i)
 		}

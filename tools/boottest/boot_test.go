@@ -83,6 +83,8 @@ func TestKernelTests(t *testing.T) {
 			`^sys: clone flags 0x0 not supported \(threads only\) -> EINVAL$`,
 			`^sys: epoll_ctl op 99 not supported -> EINVAL$`, `^badcalls: every bad call failed`}},
 		{"threads", []string{`^threads: main thread \d+ and 4 locked threads \[\d+ \d+ \d+ \d+\] passed a token 800 times$`}},
+		{"firmware", []string{`^machine: QEMU Standard PC \(i440FX \+ PIIX, 1996\) \(pc-i440fx-[0-9.]+\), BIOS SeaBIOS`,
+			`^smbios: [23]\.\d+(\.\d+)? at 0x[0-9a-f]+ \(BIOS area\)`, `^acpi: RSDP rev \d .*RSDT: FACP DSDT`}},
 		{"enosys", []string{`^sys: unknown system call 183 \(afs_syscall\) -> ENOSYS$`,
 			`^sys: unknown system call 999 -> ENOSYS$`}},
 	} {

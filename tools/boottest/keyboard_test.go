@@ -85,10 +85,10 @@ func TestNoPS2Controller(t *testing.T) {
 }
 
 // TestEcho is the post's screen: the boot lines, async number: 42, ready,
-// and typed keys echoed at once.
+// and typed keys echoed at once by the keypress task (shell=off).
 func TestEcho(t *testing.T) {
 	t.Parallel()
-	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), QMP: true, Memory: "64M"})
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), QMP: true, Memory: "64M", Cmdline: "shell=off"})
 	for _, m := range []string{"go: runtime up", "ready", "async number: 42"} {
 		if _, err := v.Expect(m, 30*time.Second); err != nil {
 			t.Fatal(err)
@@ -119,7 +119,7 @@ func TestEcho(t *testing.T) {
 // rate at which every key reaches the emulated keyboard.
 func TestKeyFlood(t *testing.T) {
 	t.Parallel()
-	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), QMP: true, Memory: "64M", Timeout: 5 * time.Minute})
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), QMP: true, Memory: "64M", Timeout: 5 * time.Minute, Cmdline: "shell=off"})
 	if _, err := v.Expect("async number: 42", 30*time.Second); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,159 @@
+package boottest
+
+import (
+	"regexp"
+	"testing"
+	"time"
+
+	"gokernel/tools/vm"
+)
+
+// The shell, as a user meets it after `make run`: commands typed on the
+// serial line (QEMU's stdio) and on the PS/2 keyboard (QMP send-key) reach
+// the same shell, a panicking task leaves it alive, and reboot resets the
+// machine.
+
+// shellVM boots run mode and waits for "ready", after which the shell
+// starts. (Not for its prompt: Expect would consume the unfinished line
+// that the prompt begins, which the first command's echo completes.)
+func shellVM(t *testing.T, opts vm.Options) *vm.VM {
+	t.Helper()
+	opts.Kernel = artifact(t, "kernel.elf")
+	if opts.Memory == "" {
+		opts.Memory = "64M"
+	}
+	v := vm.StartT(t, opts)
+	expectLine(t, v, `^ready$`)
+	return v
+}
+
+// expectLine waits for a whole serial line matching the regexp re.
+func expectLine(t *testing.T, v *vm.VM, re string) []string {
+	t.Helper()
+	m, err := v.ExpectRegexp(regexp.MustCompile(re), 20*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// serialCommand types line and Enter on the serial terminal and waits for
+// the line to come back after the prompt, so that what follows is its
+// output.
+func serialCommand(t *testing.T, v *vm.VM, line string) {
+	t.Helper()
+	if err := v.SendSerial(line + "\r"); err != nil {
+		t.Fatal(err)
+	}
+	expectLine(t, v, `^> `+regexp.QuoteMeta(line)+`$`)
+}
+
+func TestShellSerial(t *testing.T) {
+	t.Parallel()
+	v := shellVM(t, vm.Options{})
+	serialCommand(t, v, `echo hello "two words"`)
+	expectLine(t, v, `^hello two words$`)
+
+	serialCommand(t, v, "tasks")
+	expectLine(t, v, `^\s+ID\s+STATE\s+POLLS\s+WAKES$`)
+	expectLine(t, v, `^\s+\d+\s+running\s+\d+\s+\d+\s+\(this shell\)$`)
+
+	serialCommand(t, v, "frobnicate")
+	expectLine(t, v, `^unknown command: frobnicate \(try help\)$`)
+
+	serialCommand(t, v, "uptime")
+	expectLine(t, v, `^up [0-9.]+(ms|s) on QEMU Standard PC \(i440FX \+ PIIX, 1996\)`)
+
+	serialCommand(t, v, "mem")
+	expectLine(t, v, `^Kernel frames:$`)
+	expectLine(t, v, `^\s+free [0-9.]+ MiB of [0-9.]+ MiB`)
+	expectLine(t, v, `^\s+0x0000000000100000-0x[0-9a-f]{16}\s+[0-9.]+ MiB\s+available$`)
+
+	// A task that panics is removed; the shell lives on and answers.
+	serialCommand(t, v, "panic")
+	expectLine(t, v, `^task \d+ panicked: `)
+	expectLine(t, v, `^panic: task \d+ failed and was removed; the shell \(task \d+\) lives on$`)
+	serialCommand(t, v, "fault")
+	expectLine(t, v, `^fault: task \d+ failed and was removed; the shell \(task \d+\) lives on$`)
+	serialCommand(t, v, "echo alive")
+	expectLine(t, v, `^alive$`)
+
+	// sleep waits on a timer, and the line typed meanwhile runs after it.
+	start := time.Now()
+	serialCommand(t, v, "sleep 1")
+	if err := v.SendSerial("echo woke\r"); err != nil {
+		t.Fatal(err)
+	}
+	expectLine(t, v, `^woke$`)
+	if d := time.Since(start); d < time.Second {
+		t.Errorf("sleep 1 ended after %v", d)
+	}
+
+	// reboot resets the machine: QEMU, run with -no-reboot, exits with
+	// status 0 instead of restarting it.
+	serialCommand(t, v, "reboot")
+	select {
+	case <-v.Done():
+		res, _ := v.Wait()
+		if !res.Reset() {
+			t.Fatalf("after reboot QEMU ended with %s, want a reset", res.Meaning())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("reboot: the machine did not reset")
+	}
+}
+
+// The PS/2 keyboard types into the same shell, with keymap switching the
+// layout: on a German keyboard the key labelled Y on a US one gives z.
+func TestShellKeyboard(t *testing.T) {
+	t.Parallel()
+	v := shellVM(t, vm.Options{QMP: true})
+	typeKeys(t, v, "e", "c", "h", "o", "spc", "shift-h", "i", "ret")
+	expectLine(t, v, `^> echo Hi$`)
+	expectLine(t, v, `^Hi$`)
+	typeKeys(t, v, "k", "e", "y", "m", "a", "p", "spc", "d", "e", "ret")
+	expectLine(t, v, `^> keymap de$`)
+	typeKeys(t, v, "e", "c", "h", "o", "spc", "y", "ret")
+	expectLine(t, v, `^> echo z$`)
+	expectLine(t, v, `^z$`)
+	// Keyboard and serial input mix in one line.
+	typeKeys(t, v, "e", "c", "h", "o", "spc", "a")
+	if _, err := v.Expect("> echo a", 20*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.SendSerial("b\r"); err != nil {
+		t.Fatal(err)
+	}
+	expectLine(t, v, `^ab$`)
+}
+
+// halt stops the CPU for good: the message, then no answer to input, while
+// QEMU keeps running.
+func TestShellHalt(t *testing.T) {
+	t.Parallel()
+	v := shellVM(t, vm.Options{})
+	serialCommand(t, v, "halt")
+	expectLine(t, v, `^kernel: halted; the machine may be turned off$`)
+	if err := v.SendSerial("echo still\r"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Expect("still", time.Second); err == nil {
+		t.Fatal("the halted kernel answered")
+	}
+	select {
+	case <-v.Done():
+		res, _ := v.Wait()
+		t.Fatalf("QEMU ended (%s); a halted machine stays on", res.Meaning())
+	default:
+	}
+}
+
+// A shell= value other than on or off warns and starts the shell.
+func TestShellSetting(t *testing.T) {
+	t.Parallel()
+	v := shellVM(t, vm.Options{Cmdline: "shell=maybe"})
+	want := regexp.MustCompile(`(?m)^shell: unknown setting shell=maybe \(on or off\); starting the shell\r?$`)
+	if !want.MatchString(v.Log()) {
+		t.Fatalf("no warning for shell=maybe:\n%s", v.Log())
+	}
+}
