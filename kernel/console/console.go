@@ -1,5 +1,7 @@
 // Package console is the kernel's output: every byte goes to COM1 and to
-// the VGA text screen.
+// the screen console, the VGA text screen or a framebuffer (UseVGA,
+// UseFramebuffer, UseSerialOnly). The screens understand UTF-8 and a few
+// escape sequences (vt.go); serial passes the bytes on to a terminal.
 //
 // It is called from the ring-0 core (system calls writing fd 1 and 2,
 // kernel messages, fault reports) with interrupts disabled; it allocates
@@ -43,24 +45,125 @@ func Unlock() { lock.Store(0) }
 //go:nosplit
 func Emergency() { emergency.Store(true) }
 
-// Init sets up the serial port and clears the screen.
+// Screen names the screen console that shows the output. Serial always
+// gets everything.
+type Screen uint8
+
+const (
+	NoScreen          Screen = iota // COM1 only: before Init, or after UseSerialOnly
+	VGAScreen                       // the VGA text screen, 80x25 (Init's choice)
+	FramebufferScreen               // text drawn into a linear framebuffer
+)
+
+// String names the screen: "serial", "vga" or "framebuffer".
+//
+//go:nosplit
+func (s Screen) String() string {
+	switch s {
+	case VGAScreen:
+		return "vga"
+	case FramebufferScreen:
+		return "framebuffer"
+	}
+	return "serial"
+}
+
+// active is the screen console in use. Its zero value is NoScreen: early
+// boot runs before package initialisation.
+var active Screen
+
+// Init sets up the serial port and the VGA text screen, and clears it.
 //
 //go:nosplit
 func Init() {
 	initSerial()
-	vgaInit()
+	UseVGA()
 }
 
-// Write puts b on every console device. Serial gets "\r\n" for "\n", as a
-// terminal expects.
+// UseVGA makes the VGA text screen the screen console and clears it.
+//
+//go:nosplit
+func UseVGA() {
+	Lock()
+	vgaInit()
+	active = VGAScreen
+	Unlock()
+}
+
+// UseFramebuffer makes the framebuffer m the screen console, clearing it,
+// or, if the console cannot draw into it, returns a FramebufferError
+// saying why and leaves the screen as it was. m.Addr must map the whole
+// buffer, Pitch * Height bytes.
+//
+//go:nosplit
+func UseFramebuffer(m Framebuffer) error {
+	if e := m.check(); e != 0 {
+		return e
+	}
+	Lock()
+	fb.setup(&m)
+	fb.showCursor()
+	active = FramebufferScreen
+	Unlock()
+	return nil
+}
+
+// UseSerialOnly turns the screen console off.
+//
+//go:nosplit
+func UseSerialOnly() {
+	Lock()
+	active = NoScreen
+	Unlock()
+}
+
+// Active returns the screen console in use.
+//
+//go:nosplit
+func Active() Screen { return active }
+
+// ActiveFramebuffer returns the framebuffer in use, if it is the screen.
+//
+//go:nosplit
+func ActiveFramebuffer() (Framebuffer, bool) {
+	if active != FramebufferScreen {
+		return Framebuffer{}, false
+	}
+	return fb.mode, true
+}
+
+// TextSize returns the screen console's size in character cells: 0, 0
+// without a screen.
+//
+//go:nosplit
+func TextSize() (cols, rows int) {
+	switch active {
+	case VGAScreen:
+		return vgaCols, vgaRows
+	case FramebufferScreen:
+		return fb.cols, fb.rows
+	}
+	return 0, 0
+}
+
+// Write puts b on every console device. Serial gets the bytes as they
+// are, but "\r\n" for "\n", as a terminal expects; the screen interprets
+// UTF-8 and the escape sequences of vt.go.
 //
 //go:nosplit
 func Write(b []byte) {
 	Lock()
+	begin()
 	for _, c := range b {
-		putc(c)
+		serial(c)
+		switch active {
+		case VGAScreen:
+			vga.put(c)
+		case FramebufferScreen:
+			fb.put(c)
+		}
 	}
-	vgaCursor()
+	end()
 	Unlock()
 }
 
@@ -69,18 +172,50 @@ func Write(b []byte) {
 //go:nosplit
 func WriteString(s string) {
 	Lock()
+	begin()
 	for i := 0; i < len(s); i++ {
-		putc(s[i])
+		c := s[i]
+		serial(c)
+		switch active {
+		case VGAScreen:
+			vga.put(c)
+		case FramebufferScreen:
+			fb.put(c)
+		}
 	}
-	vgaCursor()
+	end()
 	Unlock()
 }
 
+// begin and end bracket the output of one Write: the framebuffer's cursor
+// is taken away while text is drawn, and the cursor is put where the text
+// ended.
+//
 //go:nosplit
-func putc(c byte) {
+func begin() {
+	if active == FramebufferScreen {
+		fb.hideCursor()
+	}
+}
+
+//go:nosplit
+func end() {
+	switch active {
+	case VGAScreen:
+		vgaCursor()
+	case FramebufferScreen:
+		fb.showCursor()
+	}
+}
+
+// serial sends c to COM1, "\r\n" for "\n". (Write and WriteString call
+// the screens themselves, not through a function for both: one call level
+// less on the fault reporter's long chain.)
+//
+//go:nosplit
+func serial(c byte) {
 	if c == '\n' {
 		serialPut('\r')
 	}
 	serialPut(c)
-	vga.put(c)
 }

@@ -9,7 +9,8 @@ import (
 
 // The VGA text screen: 80x25 cells at physical 0xB8000, each a character
 // byte and an attribute byte (IBM VGA Technical Reference, text modes). The
-// hardware cursor is set through CRT controller registers 0x0E/0x0F.
+// hardware cursor is set through CRT controller registers 0x0E/0x0F. The
+// characters are code page 437: runes outside it show as '?'.
 const (
 	vgaPhys  = 0xB8000
 	vgaCols  = 80
@@ -25,15 +26,15 @@ type cells = [vgaRows * vgaCols]uint16
 // textScreen is the text console's state. cells is an address, not a Go
 // pointer, because the ring-0 core must not store pointers in globals.
 type textScreen struct {
-	cells    uintptr
-	row, col int
-	hw       bool // drives the real CRT controller's cursor
+	grid
+	cells uintptr
+	hw    bool // drives the real CRT controller's cursor
 }
 
 var vga textScreen
 
 //go:nosplit
-func (t *textScreen) grid() *cells { return (*cells)(unsafe.Pointer(t.cells)) }
+func (t *textScreen) text() *cells { return (*cells)(unsafe.Pointer(t.cells)) }
 
 //go:nosplit
 func vgaInit() {
@@ -43,56 +44,76 @@ func vgaInit() {
 	vgaCursor()
 }
 
+// clear blanks the screen, homes the cursor and resets the parser.
+//
 //go:nosplit
 func (t *textScreen) clear() {
-	s := t.grid()
+	t.grid = grid{rows: vgaRows, cols: vgaCols}
+	t.eraseAll()
+}
+
+//go:nosplit
+func (t *textScreen) eraseAll() {
+	s := t.text()
 	for i := range s {
 		s[i] = vgaBlank
 	}
-	t.row, t.col = 0, 0
 }
 
-// put draws c at the cursor. It handles newline, carriage return,
-// backspace (move left and erase) and tab, and scrolls by copying rows up.
+// put interprets one byte of output (see vt.go).
 //
 //go:nosplit
 func (t *textScreen) put(c byte) {
-	s := t.grid()
-	switch c {
-	case '\n':
-		t.col = 0
-		t.row++
-	case '\r':
-		t.col = 0
-	case '\b':
-		if t.col > 0 {
-			t.col--
-		} else if t.row > 0 {
-			t.row--
-			t.col = vgaCols - 1
+	op, bad := t.vt.feed(c)
+	if bad {
+		t.print('?')
+		t.scroll()
+	}
+	switch op {
+	case opNone:
+	case opPrint:
+		t.print(toCP437(t.vt.r))
+	case opEraseEOL:
+		s := t.text()
+		if i, ok := t.at(); ok {
+			for end := i - t.col + vgaCols; uint(i) < uint(len(s)) && i < end; i++ {
+				s[i] = vgaBlank
+			}
 		}
-		if i := uint(t.row*vgaCols + t.col); i < uint(len(s)) {
-			s[i] = vgaBlank
-		}
-	case '\t':
-		t.col = (t.col + 8) &^ 7
+	case opErase:
+		t.eraseAll()
 	default:
-		if i := uint(t.row*vgaCols + t.col); i < uint(len(s)) {
-			s[i] = vgaAttr<<8 | uint16(c)
-		}
-		t.col++
+		t.move(op)
 	}
-	if t.col >= vgaCols {
-		t.col = 0
-		t.row++
+	t.scroll()
+}
+
+// print shows code page 437 character ch at the cursor and advances.
+//
+//go:nosplit
+func (t *textScreen) print(ch byte) {
+	s := t.text()
+	if i, ok := t.at(); ok && uint(i) < uint(len(s)) {
+		s[i] = vgaAttr<<8 | uint16(ch)
 	}
-	if t.row >= vgaRows {
-		copy(s[:(vgaRows-1)*vgaCols], s[vgaCols:])
-		last := s[(vgaRows-1)*vgaCols:]
-		for i := range last {
-			last[i] = vgaBlank
-		}
-		t.row = vgaRows - 1
+	t.advance()
+}
+
+// scroll moves the lines up if the cursor is below the last one (never
+// by more than one line: put scrolls after each step).
+//
+//go:nosplit
+//go:noinline
+func (t *textScreen) scroll() {
+	if t.row < vgaRows {
+		return
+	}
+	t.row = vgaRows - 1
+	s := t.text()
+	copy(s[:(vgaRows-1)*vgaCols], s[vgaCols:])
+	last := s[(vgaRows-1)*vgaCols:]
+	for i := range last {
+		last[i] = vgaBlank
 	}
 }
 
