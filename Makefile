@@ -88,7 +88,7 @@ $(BUILD)/empty.elf: $(BUILD)/empty.o boot/empty.ld
 	$(LD) -m elf_x86_64 -z max-page-size=0x1000 --no-warn-rwx-segments -T boot/empty.ld -o $@ $<
 
 iso: $(BUILD)/kernel.iso
-$(BUILD)/kernel.iso: $(BUILD)/kernel.elf tools/mkiso/main.go | deps
+$(BUILD)/kernel.iso: $(BUILD)/kernel.elf tools/mkiso/main.go tools/vm/iso.go | deps
 	$(GOCMD) run ./tools/mkiso -kernel $< -o $@ -xz $(if $(CMDLINE),-cmdline "$(CMDLINE)")
 
 run: deps kernel

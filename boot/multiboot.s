@@ -42,7 +42,22 @@ mb2_info_request:
 	.long mb2_info_request_end - mb2_info_request
 	.long MB2_INFO_CMDLINE
 	.long MB2_INFO_MMAP
+	.long MB2_INFO_FRAMEBUFFER
 mb2_info_request_end:
+
+	/* Framebuffer (§3.1.10): ask for a linear graphics mode, 1024x768 at
+	 * 32 bits per pixel if the firmware has it (GRUB picks the closest),
+	 * which GRUB sets through VBE under BIOS or GOP under UEFI and
+	 * describes in tag 8. Optional: a loader that cannot leaves text
+	 * mode, and the kernel uses the VGA text screen or serial only. */
+	.align 8
+mb2_framebuffer:
+	.short MB2_TAG_FRAMEBUFFER, MB2_TAG_OPTIONAL
+	.long mb2_framebuffer_end - mb2_framebuffer
+	.long 1024	/* width */
+	.long 768	/* height */
+	.long 32	/* depth */
+mb2_framebuffer_end:
 
 	.align 8
 	.short MB2_TAG_END, 0

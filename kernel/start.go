@@ -55,6 +55,13 @@ func start(magic, info, imageStart, imageEnd, goBase, rt0 uint64) {
 	if err := multiboot.Parse(uint32(magic), info, physBelow4G, &bootInfo); err != multiboot.OK {
 		bootFail("boot: cannot read the boot information: ", err.Error())
 	}
+	readCmdline()
+	// The screen first, so that it shows every line from here on; a
+	// framebuffer above 4 GiB (rare) waits until mem.Setup maps it.
+	fbEnd := framebufferEnd()
+	if fbEnd <= 4<<30 {
+		chooseScreen()
+	}
 	console.WriteString("boot: ")
 	console.Line(bootInfo.ProtocolName())
 	if msg, n := bootProblem(&bootInfo); msg != "" {
@@ -66,7 +73,6 @@ func start(magic, info, imageStart, imageEnd, goBase, rt0 uint64) {
 		}
 		bootFail("", "")
 	}
-	readCmdline()
 
 	n, goEnd := imageSegments(goBase, segs[:])
 	if n == 0 {
@@ -84,8 +90,16 @@ func start(magic, info, imageStart, imageEnd, goBase, rt0 uint64) {
 	console.WriteString(" MiB usable RAM, ")
 	console.Dec(int64(mem.Frames.FreeCount() >> 8))
 	console.Line(" MiB free")
-	if !mem.Setup(top, segs[:nsegs+2]) {
+	if fbEnd != 0 {
+		// Some firmware places the framebuffer in RAM the memory map
+		// does not mark as taken.
+		mem.Frames.Reserve(mem.PageRoundDown(bootInfo.Framebuffer.Addr), mem.PageRoundUp(fbEnd))
+	}
+	if !mem.Setup(max(top, fbEnd), segs[:nsegs+2]) {
 		bootFail("boot: out of memory while building page tables", "")
+	}
+	if fbEnd > 4<<30 {
+		chooseScreen()
 	}
 
 	st := &mem.Stacks
@@ -166,6 +180,8 @@ func readCmdline() {
 			sys.Trace = true
 		case w == "novdso":
 			useVDSO = false
+		case len(w) > 8 && w[:8] == "console=":
+			consoleArg = w[8:]
 		case len(w) > 3 && w[:3] == "hz=":
 			if n, ok := atoi(w[3:]); ok && n >= pit.MinHz && n <= pit.MaxHz {
 				tickHz = n

@@ -96,8 +96,12 @@ func GrubConfig(cmdline string) (string, error) {
 	for _, w := range strings.Fields(cmdline) {
 		words.WriteString(" '" + w + "'")
 	}
+	// all_video loads GRUB's VBE, GOP and UGA drivers: without a video
+	// driver GRUB cannot set the mode the kernel's multiboot2 header asks
+	// for and boots it in text mode (UEFI: no screen at all).
 	return `set timeout=0
 set default=0
+insmod all_video
 serial --unit=0 --speed=115200
 terminal_input console serial
 terminal_output console serial
