@@ -46,6 +46,7 @@ var tests = map[string]kernelTest{
 	"clock":      {testClock, "ns per time.Now() through the vDSO (or the system call with novdso)"},
 	"badcalls":   {testBadCalls, "bad pointers give EFAULT, unknown operations EINVAL or ENOSYS"},
 	"syscalls":   {testSyscalls, "the system calls the runtime made, by number, with their results"},
+	"timers":     {testTimers, "1000 tasks sleep on the executor and wake in order; a ticker ticks"},
 	"firmware":   {testFirmware, "SMBIOS and ACPI read through opReadPhys name the machine"},
 	"keyboard":   {testKeyboard, "typed lines come back through IRQ 1, the ring and the keymap= layout"},
 }

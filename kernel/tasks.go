@@ -150,13 +150,16 @@ func idle(queueEmpty func() bool, deadline time.Duration, hasDeadline bool) {
 }
 
 // startKeyboard initialises the PS/2 controller, opens the scancode
-// stream and unmasks IRQ 1. ACPI's word on the 8042 (FADT IAPC_BOOT_ARCH)
-// is reported but not obeyed: the probe is harmless where no controller
-// answers, and firmware that emulates one for a USB keyboard often says
-// there is none.
+// stream and unmasks IRQ 1. It first asks ACPI: since revision 2 the FADT
+// says whether the machine has an 8042 (IAPC_BOOT_ARCH bit 1, ACPI 6.5
+// §5.2.9.3), and where it says no, the controller is not touched, as
+// Linux does; ps2=force on the command line probes anyway (firmware that
+// emulates an 8042 for a USB keyboard may still deny having one).
 func startKeyboard(m firmware.Machine) (*keyboard.ScancodeStream, error) {
 	if m.Know8042 && !m.Has8042 {
-		fmt.Println("keyboard: ACPI says there is no 8042; probing anyway")
+		if v, _ := os.LookupEnv("ps2"); v != "force" {
+			return nil, fmt.Errorf("ACPI says there is no 8042 (FADT IAPC_BOOT_ARCH); not probing (ps2=force probes anyway)")
+		}
 	}
 	if err := ps2.Init(); err != nil {
 		if err == ps2.ErrNoController {

@@ -118,6 +118,8 @@ func TestTiming(t *testing.T) {
 	}{
 		{"ticks", []string{`^ticks: \d+ ticks at 1000 Hz = \d+ms; TSC clock [0-9.]+ms; ratio [01]\.\d+$`}},
 		{"sleep", []string{`^sleep: time\.Sleep\(50ms\) took`, `^sleep: 20 ticks of a 10 ms ticker took`}},
+		{"timers", []string{`^timers: 1000 sleeping tasks woke in deadline order within \d+ms; latest [0-9.]+[mµ]?s late; \d+ halts`,
+			`^timers: 20 ticks of a 10 ms ticker took \d+ms$`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := vm.RunTest(t, vm.Options{Kernel: kernel, Memory: "64M"}, tc.name)

@@ -223,3 +223,20 @@ func cpuTicks(t *testing.T, pid int) int64 {
 	s, _ := strconv.ParseInt(f[12], 10, 64)
 	return u + s
 }
+
+// On q35 without an 8042, the FADT says so (IAPC_BOOT_ARCH) and the kernel
+// does not probe the controller unless told to; the shell still runs on
+// the serial line.
+func TestNo8042ByACPI(t *testing.T) {
+	t.Parallel()
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Memory: "64M", Args: []string{"-machine", "q35,i8042=off"}})
+	expectLine(t, v, `^acpi: .*; no 8042$`)
+	expectLine(t, v, `^keyboard: ACPI says there is no 8042 \(FADT IAPC_BOOT_ARCH\); not probing \(ps2=force probes anyway\)$`)
+	expectLine(t, v, `^ready$`)
+	serialCommand(t, v, "echo serial works")
+	expectLine(t, v, `^serial works$`)
+
+	forced := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Memory: "64M", Cmdline: "ps2=force", Args: []string{"-machine", "q35,i8042=off"}})
+	expectLine(t, forced, `^keyboard: no PS/2 controller$`)
+	expectLine(t, forced, `^ready$`)
+}
