@@ -5,6 +5,7 @@
 #                   there is a display)
 #   make test       vet, host tests, QEMU tests
 #   make test-one T=runtime   boot one in-kernel test (quick loop)
+#   make screenshots          docs/*.png: the screen after a few shell commands
 #   make test-go GO=go1.27.4  build with that Go release and run its tests
 #
 # `make run` and `make test` install the Debian packages they need when run
@@ -42,12 +43,12 @@ QEMU_DISPLAY := $(if $(DISPLAY)$(WAYLAND_DISPLAY),,-display none)
 DEB_PACKAGES := qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common \
 	xorriso mtools ovmf binutils
 
-GO_SOURCES   := go.mod $(shell find arch kernel -name '*.go' -not -name '*_test.go' -o -name '*.s' 2>/dev/null)
+GO_SOURCES   := go.mod go.sum $(shell find arch kernel task keyboard -name '*.go' -not -name '*_test.go' -o -name '*.s' 2>/dev/null)
 BOOT_OBJECTS := $(BUILD)/multiboot.o $(BUILD)/start32.o $(BUILD)/start64.o $(BUILD)/goimage.o
 HOST_PKGS     = $(shell $(GOCMD) list ./... | grep -v /tools/boottest)
 
 .PHONY: all kernel iso run run-iso run-uefi debug test test-host test-qemu \
-	test-one bench-boot deps check-go check-toolchain test-go test-go-newest \
+	test-one screenshots bench-boot deps check-go check-toolchain test-go test-go-newest \
 	syscall-report clean
 
 all: kernel
@@ -125,6 +126,11 @@ T ?= boot
 test-one: deps kernel
 	$(QEMU) $(QEMU_BASE) -display none -serial stdio -kernel $(BUILD)/kernel.elf -append "test=$(T)"; \
 	  s=$$?; echo "qemu exit status $$s ($$( [ $$s = 33 ] && echo pass || echo fail))"; [ $$s = 33 ]
+
+# PNGs of the screen after a few shell commands, for the README: -kernel
+# under SeaBIOS (VGA text) and the ISO under SeaBIOS and OVMF (framebuffer).
+screenshots: deps kernel iso
+	$(GOCMD) run ./tools/screenshots -kernel $(BUILD)/kernel.elf -iso $(BUILD)/kernel.iso -o docs
 
 bench-boot: deps kernel $(BUILD)/empty.elf
 	$(GOCMD) test -run '^$$' -bench Boot -benchtime 10x ./tools/boottest
