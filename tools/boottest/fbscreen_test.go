@@ -63,3 +63,27 @@ func TestConsoleSetting(t *testing.T) {
 		})
 	}
 }
+
+// GRUB's gfxpayload overrides the mode the kernel's header asks for: a
+// 16-bit framebuffer is drawn too, and "text" leaves the VGA text mode,
+// which GRUB reports as an EGA text framebuffer. (An indexed-colour mode,
+// which the console refuses, cannot be tested this way: GRUB hangs in the
+// VGA BIOS when asked for 8 bits per pixel under SeaBIOS, and GOP has no
+// such modes. The console's host tests check the refusal.)
+func TestFramebufferFormats(t *testing.T) {
+	kernel := artifact(t, "kernel.elf")
+	for _, tc := range []struct{ mode, want string }{
+		{"800x600x16", `^console: framebuffer 800x600x16 at 0x[0-9a-f]+, 100x37 cells, and serial$`},
+		{"text", `^console: vga text 80x25 cells, and serial$`},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			t.Parallel()
+			iso := filepath.Join(t.TempDir(), "boot.iso")
+			if err := vm.BuildISOWith(kernel, iso, vm.ISOOptions{Cmdline: "test=boot", GfxPayload: tc.mode}); err != nil {
+				t.Fatal(err)
+			}
+			res := vm.RunTest(t, vm.Options{ISO: iso, Timeout: 2 * time.Minute}, "boot")
+			expectLines(t, res, tc.want)
+		})
+	}
+}

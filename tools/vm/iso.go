@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -27,9 +28,34 @@ var grubPlatformDirs = map[string]string{
 // kernelELF by multiboot2 with cmdline. mkrescueArgs go to grub-mkrescue,
 // e.g. "--compress=xz". outISO is replaced only once the ISO is complete.
 func BuildISO(kernelELF, cmdline, outISO string, mkrescueArgs ...string) error {
-	cfg, err := GrubConfig(cmdline)
+	return BuildISOWith(kernelELF, outISO, ISOOptions{Cmdline: cmdline}, mkrescueArgs...)
+}
+
+// ISOOptions are what BuildISOWith puts in grub.cfg.
+type ISOOptions struct {
+	Cmdline string
+	// GfxPayload, if set, is GRUB's gfxpayload variable, which overrides
+	// the video mode the kernel's multiboot2 header asks for: "text", or
+	// "WIDTHxHEIGHTxDEPTH" (tests use 8 bits per pixel, indexed colour,
+	// to check the console's fallback).
+	GfxPayload string
+}
+
+var gfxPayload = regexp.MustCompile(`^(text|keep|\d+x\d+(x\d+)?)$`)
+
+// BuildISOWith is BuildISO with more of GRUB's configuration.
+func BuildISOWith(kernelELF, outISO string, o ISOOptions, mkrescueArgs ...string) error {
+	cfg, err := GrubConfig(o.Cmdline)
 	if err != nil {
 		return err
+	}
+	if o.GfxPayload != "" {
+		if !gfxPayload.MatchString(o.GfxPayload) {
+			return fmt.Errorf("mkiso: gfxpayload %q is not text, keep or WxH[xD]", o.GfxPayload)
+		}
+		// After the multiboot2 command, which sets gfxpayload from the
+		// kernel's framebuffer tag; GRUB reads it when it boots.
+		cfg = strings.Replace(cfg, "    boot\n", "    set gfxpayload="+o.GfxPayload+"\n    boot\n", 1)
 	}
 	if err := checkISOTools(); err != nil {
 		return err
