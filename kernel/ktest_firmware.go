@@ -16,11 +16,7 @@ import (
 // 0xFFFF0, the first instruction the CPU runs; SDM Vol. 3A, 9.1.4) under
 // SeaBIOS, and reads past the direct map are refused with EFAULT.
 func testFirmware() error {
-	in := firmware.Input{EFISystemTable: bootInfo.EFISystemTable, Read: readPhysical}
-	if bootInfo.RSDPLen > 0 {
-		in.RSDP = bootInfo.RSDP[:bootInfo.RSDPLen]
-	}
-	m, err := firmware.Probe(in)
+	m, err := firmware.Probe(firmwareInput())
 	fmt.Println(m.String())
 	if err != nil {
 		return err
