@@ -133,7 +133,8 @@ func ActiveFramebuffer() (Framebuffer, bool) {
 }
 
 // TextSize returns the screen console's size in character cells: 0, 0
-// without a screen.
+// without a screen. A framebuffer console uses at most 256 x 128 cells
+// (fbMaxCols x fbMaxRows), in the top-left corner of a larger screen.
 //
 //go:nosplit
 func TextSize() (cols, rows int) {

@@ -8,11 +8,20 @@ import "unsafe"
 // the same), light grey on black, with an underline cursor.
 //
 // Pixels are 15/16, 24 or 32 bits, little-endian, with the red, green and
-// blue fields where the loader says. The screen scrolls by moving all
-// text lines but the first up with one memmove and clearing the last.
-// The cursor is drawn by XOR over the cell's two bottom pixel rows, so it
-// can be taken away without knowing what the cell holds: Write takes it
-// away before drawing and puts it back at the cursor when done.
+// blue fields where the loader says.
+//
+// The console never reads the framebuffer, only writes it: on a PC it is
+// mapped uncached or write-combining (by the MTRRs or the PAT), where a
+// read costs about a bus round trip, and a scroll that moved the pixels
+// (3 MiB at 1024x768x32) would take tens of milliseconds a line. Instead
+// the console keeps a shadow of the screen in RAM, the glyph each text
+// cell shows (fbScreen.cells), and changes a cell by writing only the
+// pixel rows in which the old and the new glyph differ (set). Scrolling
+// shifts the shadow, so it writes only where a line differs from the one
+// below it: for text of lines shorter than the screen, most cells are
+// blank before and after. The underline cursor is part of a cell's image
+// too: showing and hiding it writes the cell's two bottom pixel rows.
+// Write takes the cursor away before drawing and puts it back when done.
 
 // Framebuffer describes a linear framebuffer: the fields of the Multiboot
 // framebuffer information, with the address mapped.
@@ -71,10 +80,28 @@ const (
 	fbFgR, fbFgG, fbFgB = 0xAA, 0xAA, 0xAA
 
 	cursorLines = 2 // pixel rows of the underline cursor
+
+	// The shadow's bounds, in text cells: 256 x 128 cells are 2048 x 2048
+	// pixels, and the shadow takes 64 KiB of bss. A larger framebuffer
+	// shows that many cells in its top-left corner (TextSize says so),
+	// and the rest of it stays black.
+	fbMaxCols = 256
+	fbMaxRows = 128
+
+	// A cell's image in the shadow: a glyph (below fontGlyphs), plus
+	// fbCursor if the underline cursor is drawn over it. fbBlank is the
+	// glyph of ' ', which lights no pixel (a test checks): what setup
+	// leaves in every cell.
+	fbCursor = 1 << 15
+	fbBlank  = 32
 )
 
-// fbMem lets the framebuffer be sliced, for memmove and memclr; span
-// keeps every slice inside the buffer.
+// set draws glyph rows one byte wide: it needs the font's fontRowBytes to
+// be 1 (this does not compile otherwise).
+const _, _ = uint(fontRowBytes - 1), uint(1 - fontRowBytes)
+
+// fbMem lets the framebuffer be sliced, for memclr; span keeps every
+// slice inside the buffer.
 type fbMem [fbMaxBytes]byte
 
 type fbScreen struct {
@@ -88,6 +115,11 @@ type fbScreen struct {
 	cursor         bool
 	curRow, curCol int
 	mode           Framebuffer
+	// cells is the shadow: the image each text cell shows (a glyph, plus
+	// fbCursor), row-major, cols cells a row. The framebuffer's text
+	// cells show exactly this: setup makes it so, and after that only
+	// set changes either.
+	cells [fbMaxCols * fbMaxRows]uint16
 }
 
 var fb fbScreen
@@ -143,7 +175,8 @@ func channel(v uint32, pos, size uint8) uint32 {
 }
 
 // setup starts drawing into m, which check accepted: it clears the
-// buffer and homes the cursor.
+// buffer (its only writes outside the text cells), blanks the shadow to
+// match and homes the cursor.
 //
 //go:nosplit
 func (f *fbScreen) setup(m *Framebuffer) {
@@ -154,9 +187,12 @@ func (f *fbScreen) setup(m *Framebuffer) {
 	f.bypp = uintptr(m.BPP+7) >> 3
 	f.fg = channel(fbFgR, m.RedPos, m.RedSize) | channel(fbFgG, m.GreenPos, m.GreenSize) |
 		channel(fbFgB, m.BluePos, m.BlueSize)
-	f.grid = grid{rows: int(m.Height / fontHeight), cols: int(m.Width / fontWidth)}
+	f.grid = grid{rows: min(int(m.Height/fontHeight), fbMaxRows), cols: min(int(m.Width/fontWidth), fbMaxCols)}
 	f.cursor = false
 	clear(f.span(0, f.size))
+	for i := range f.cells {
+		f.cells[i] = fbBlank
+	}
 }
 
 // span returns n bytes of the framebuffer from offset off, or nil if they
@@ -198,63 +234,92 @@ func (f *fbScreen) put(c byte) {
 	case opNone:
 	case opPrint:
 		f.print(glyphOf(f.vt.r))
-	case opEraseEOL:
-		f.eraseEOL()
-	case opErase:
-		clear(f.span(0, f.size))
+	case opEraseEOL, opErase:
+		f.erase(op == opErase)
 	default:
 		f.move(op)
 	}
 	f.scroll()
 }
 
-// print draws glyph g at the cursor and advances; the caller scrolls.
+// print draws glyph g (from glyphOf) at the cursor and advances; the
+// caller scrolls.
 //
 //go:nosplit
 func (f *fbScreen) print(g uint) {
-	f.glyph(f.row, f.col, g)
+	if i, ok := f.at(); ok {
+		f.set(uint(i), uint16(g))
+	}
 	f.advance()
 }
 
-// eraseEOL clears the cursor's line from the cursor on.
+// erase blanks the screen (ESC[2J), or the cursor's line from the cursor
+// on (ESC[K).
 //
 //go:nosplit
-func (f *fbScreen) eraseEOL() {
-	if off, ok := f.cell(f.row, f.col); ok {
-		n := uintptr(f.cols-f.col) * fontWidth * f.bypp
-		for y := 0; y < fontHeight; y++ {
-			clear(f.span(off, n))
-			off += f.pitch
+//go:noinline
+func (f *fbScreen) erase(screen bool) {
+	from, end := uint(0), uint(f.rows*f.cols)
+	if !screen {
+		i, ok := f.at()
+		if !ok {
+			return
 		}
+		from, end = uint(i), uint(i-f.col+f.cols)
+	}
+	for i := from; i < end; i++ {
+		f.set(i, fbBlank)
 	}
 }
 
-// glyph draws glyph g (from glyphOf) into cell (row, col), background
-// included.
+// set makes cell i (row-major) show image img, a glyph plus fbCursor: it
+// writes the pixel rows in which img differs from what the shadow says
+// the cell shows, each whole (a short run of stores, which write
+// combining merges), and nothing else. It never reads the framebuffer.
 //
 //go:nosplit
-func (f *fbScreen) glyph(row, col int, g uint) {
-	off, ok := f.cell(row, col)
-	if !ok || g >= uint(len(fontBitmap)) || f.span(off, uintptr(fontHeight-1)*f.pitch+fontWidth*f.bypp) == nil {
+func (f *fbScreen) set(i uint, img uint16) {
+	if i >= uint(len(f.cells)) || f.cols <= 0 {
 		return
 	}
-	bits := &fontBitmap[g]
+	old := f.cells[i]
+	og, ng := uint(old&^fbCursor), uint(img&^fbCursor)
+	if old == img || og >= uint(len(fontBitmap)) || ng >= uint(len(fontBitmap)) {
+		return
+	}
+	off, ok := f.cell(int(i/uint(f.cols)), int(i%uint(f.cols)))
+	if !ok || f.span(off, uintptr(fontHeight-1)*f.pitch+fontWidth*f.bypp) == nil {
+		return
+	}
+	f.cells[i] = img
+	was, now := &fontBitmap[og], &fontBitmap[ng]
 	p := f.addr + off
 	for y := 0; y < fontHeight; y++ {
-		q := p
-		for x := 0; x < fontWidth; x++ {
-			var v uint32
-			if i := uint(y*fontRowBytes + x>>3); i < uint(len(bits)) && bits[i]&(0x80>>(x&7)) != 0 {
-				v = f.fg
+		a, b := was[y], now[y]
+		if y >= fontHeight-cursorLines {
+			if old&fbCursor != 0 {
+				a ^= 0xFF
 			}
-			f.pixel(q, v)
-			q += f.bypp
+			if img&fbCursor != 0 {
+				b ^= 0xFF
+			}
+		}
+		if a != b {
+			q := p
+			for x := 0; x < fontWidth; x++ {
+				var v uint32
+				if b&(0x80>>x) != 0 {
+					v = f.fg
+				}
+				f.pixel(q, v)
+				q += f.bypp
+			}
 		}
 		p += f.pitch
 	}
 }
 
-// pixel stores v at address p; xor flips v's bits there instead.
+// pixel stores v at address p.
 //
 //go:nosplit
 func (f *fbScreen) pixel(p uintptr, v uint32) {
@@ -269,22 +334,11 @@ func (f *fbScreen) pixel(p uintptr, v uint32) {
 	}
 }
 
-//go:nosplit
-func (f *fbScreen) xor(p uintptr, v uint32) {
-	switch f.bypp {
-	case 4:
-		*(*uint32)(unsafe.Pointer(p)) ^= v
-	case 3:
-		*(*uint16)(unsafe.Pointer(p)) ^= uint16(v)
-		*(*uint8)(unsafe.Pointer(p + 2)) ^= uint8(v >> 16)
-	default:
-		*(*uint16)(unsafe.Pointer(p)) ^= uint16(v)
-	}
-}
-
-// scroll moves the text up one line if the cursor is below the last: one
-// memmove of every text line but the first, then the last cleared. (The
+// scroll moves the text up one line if the cursor is below the last. (The
 // cursor is never more than one line below: put scrolls after each step.)
+// It shifts the shadow up a line and blanks the last, in place, drawing
+// each cell that changes as it goes: a cell takes the image of the one
+// below it before that one changes.
 //
 //go:nosplit
 //go:noinline
@@ -293,38 +347,30 @@ func (f *fbScreen) scroll() {
 		return
 	}
 	f.row = f.rows - 1
-	band := f.pitch * fontHeight
-	keep := band * uintptr(f.rows-1)
-	if end := band + keep; keep <= end && band <= end && end <= f.size && end <= fbMaxBytes {
-		m := (*fbMem)(unsafe.Pointer(f.addr))
-		copy(m[:keep], m[band:end])
-		clear(m[keep:end])
-	}
-}
-
-// flipCursor draws or takes away the underline at (row, col).
-//
-//go:nosplit
-func (f *fbScreen) flipCursor(row, col int) {
-	off, ok := f.cell(row, col)
-	if !ok || f.span(off, uintptr(fontHeight-1)*f.pitch+fontWidth*f.bypp) == nil {
+	n := uint(f.rows * f.cols)
+	if n > uint(len(f.cells)) {
 		return
 	}
-	p := f.addr + off + (fontHeight-cursorLines)*f.pitch
-	for y := 0; y < cursorLines; y++ {
-		q := p
-		for x := 0; x < fontWidth; x++ {
-			f.xor(q, f.fg)
-			q += f.bypp
+	for i := uint(0); i < n; i++ {
+		img := uint16(fbBlank)
+		if j := i + uint(f.cols); j < n {
+			img = f.cells[j]
 		}
-		p += f.pitch
+		if f.cells[i] != img {
+			f.set(i, img)
+		}
 	}
 }
 
+// hideCursor and showCursor take the underline cursor away and draw it
+// at the cursor.
+//
 //go:nosplit
 func (f *fbScreen) hideCursor() {
 	if f.cursor {
-		f.flipCursor(f.curRow, f.curCol)
+		if i := uint(f.curRow*f.cols + f.curCol); i < uint(len(f.cells)) {
+			f.set(i, f.cells[i]&^fbCursor)
+		}
 		f.cursor = false
 	}
 }
@@ -333,7 +379,9 @@ func (f *fbScreen) hideCursor() {
 func (f *fbScreen) showCursor() {
 	if !f.cursor {
 		f.curRow, f.curCol = f.row, f.col
-		f.flipCursor(f.curRow, f.curCol)
+		if i, ok := f.at(); ok && uint(i) < uint(len(f.cells)) {
+			f.set(uint(i), f.cells[i]|fbCursor)
+		}
 		f.cursor = true
 	}
 }

@@ -55,7 +55,15 @@ func (l fbLayout) framebuffer(cols, rows int, buf []byte) Framebuffer {
 // newTestFB returns a console of cols x rows cells in layout l, its
 // memory filled with junk that setup must clear.
 func newTestFB(t testing.TB, l fbLayout, cols, rows int) *testFB {
-	m := l.framebuffer(cols, rows, nil)
+	f := newTestFBMode(t, l, l.framebuffer(cols, rows, nil))
+	if f.rows != rows || f.cols != cols {
+		t.Fatalf("%s: %dx%d cells, want %dx%d", l.name, f.cols, f.rows, cols, rows)
+	}
+	return f
+}
+
+// newTestFBMode is newTestFB for the framebuffer m, without its address.
+func newTestFBMode(t testing.TB, l fbLayout, m Framebuffer) *testFB {
 	size := int(m.Pitch * m.Height)
 	buf := make([]byte, size+fbGuard)
 	for i := range buf {
@@ -68,9 +76,6 @@ func newTestFB(t testing.TB, l fbLayout, cols, rows int) *testFB {
 	f := &testFB{fbScreen: new(fbScreen), buf: buf, m: m, bypp: int(l.bpp+7) / 8, layer: l}
 	t.Cleanup(func() { runtime.KeepAlive(buf) })
 	f.setup(&m)
-	if f.rows != rows || f.cols != cols {
-		t.Fatalf("%s: %dx%d cells, want %dx%d", l.name, f.cols, f.rows, cols, rows)
-	}
 	for i := 0; i < size; i++ {
 		if buf[i] != 0 {
 			t.Fatalf("%s: byte %d not cleared", l.name, i)
@@ -280,15 +285,11 @@ func TestFramebufferScroll(t *testing.T) {
 					t.Errorf("row %d = %q, want %q", r, got, want)
 				}
 			}
-			// Whole pixel lines moved, spare pixels included; the new
-			// lines were cleared first.
+			// Only the text cells are drawn: the spare pixels, which
+			// setup cleared and nothing else draws, are never written.
 			for y := 0; y < rows*fontHeight; y++ {
-				want := byte(0x11)
-				if y >= (rows-2)*fontHeight {
-					want = 0
-				}
-				if got := f.buf[y*int(f.m.Pitch)+spare*f.bypp]; got != want {
-					t.Fatalf("spare pixel of line %d = %#x, want %#x", y, got, want)
+				if got := f.buf[y*int(f.m.Pitch)+spare*f.bypp]; got != 0x11 {
+					t.Fatalf("spare pixel of line %d = %#x, was written", y, got)
 				}
 			}
 			// A newline on the last line leaves it empty, cursor on it.
@@ -297,7 +298,7 @@ func TestFramebufferScroll(t *testing.T) {
 				t.Errorf("after the last newline: %q %q, cursor row %d", f.row(rows-2), f.row(rows-1), f.grid.row)
 			}
 			for y := (rows - 1) * fontHeight; y < rows*fontHeight-cursorLines; y++ {
-				for x := 0; x < int(f.m.Pitch); x++ {
+				for x := 0; x < spare*f.bypp; x++ {
 					if f.buf[y*int(f.m.Pitch)+x] != 0 {
 						t.Fatalf("last line not cleared at pixel line %d byte %d", y, x)
 					}
@@ -489,4 +490,208 @@ func BenchmarkFramebufferScroll(b *testing.B) {
 	for b.Loop() {
 		f.write(line)
 	}
+}
+
+// The console never reads the framebuffer (video memory is uncached or
+// write-combining on real machines, where reads are very slow): each
+// write runs on the console and on two copies of its state whose buffers
+// hold poison, 0x5A in one and 0xC3 in the other. A byte both copies left
+// alone was not written, and must not have changed on the console; a byte
+// written must hold the same value in all three, whatever it held before.
+// A memmove scroll or an XOR cursor fails this.
+func TestFramebufferWriteOnly(t *testing.T) {
+	for _, l := range fbLayouts {
+		t.Run(l.name, func(t *testing.T) {
+			f := newTestFB(t, l, 12, 4)
+			for _, s := range []string{
+				"", "hello", "\nworld", "\b\bX", "\n1\n2\n3", "\n4 scrolled\n5",
+				strings.Repeat("w", 30), "\x1b[2;3Habc", "\x1b[3D\x1b[K", "\r\x1b[2J",
+				"\x1b[4;12Hz", "é€\U0001F600\n", "\x1b[H\ttab\n\n\n\n\n",
+			} {
+				f.writeOnly(t, s)
+			}
+			f.checkGuard(t)
+		})
+	}
+}
+
+// clone returns a console in f's state drawing into a buffer of f's size
+// filled with fill.
+func (f *testFB) clone(fill byte) *testFB {
+	buf := make([]byte, len(f.buf))
+	for i := range buf {
+		buf[i] = fill
+	}
+	s := new(fbScreen)
+	*s = *f.fbScreen
+	s.addr = uintptr(unsafe.Pointer(&buf[0]))
+	m := f.m
+	m.Addr = s.addr
+	s.mode = m
+	return &testFB{fbScreen: s, buf: buf, m: m, bypp: f.bypp, layer: f.layer}
+}
+
+// writeOnly writes s to f and checks that the console only wrote to the
+// framebuffer (see TestFramebufferWriteOnly). It returns the number of
+// bytes written.
+func (f *testFB) writeOnly(t testing.TB, s string) (written int) {
+	t.Helper()
+	const p, q = 0x5A, 0xC3
+	before := append([]byte(nil), f.buf...)
+	fp, fq := f.clone(p), f.clone(q)
+	f.write(s)
+	fp.write(s)
+	fq.write(s)
+	for i, b := range f.buf {
+		if fp.buf[i] == p && fq.buf[i] == q {
+			if b != before[i] {
+				t.Fatalf("%s: after %q, byte %d changed from %#x to %#x, but not over poison: it was copied from the framebuffer",
+					f.layer.name, s, i, before[i], b)
+			}
+			continue
+		}
+		written++
+		if fp.buf[i] != b || fq.buf[i] != b {
+			t.Fatalf("%s: after %q, byte %d is %#x, but %#x and %#x over poison: it depends on what the framebuffer held",
+				f.layer.name, s, i, b, fp.buf[i], fq.buf[i])
+		}
+	}
+	runtime.KeepAlive(fp.buf)
+	runtime.KeepAlive(fq.buf)
+	return written
+}
+
+// The shadow's blank is the glyph of ' ', which lights no pixel, and a
+// glyph number leaves room for the cursor bit.
+func TestFramebufferBlank(t *testing.T) {
+	if g := glyphOf(' '); g != fbBlank {
+		t.Errorf("glyph of ' ' is %d, fbBlank %d", g, fbBlank)
+	}
+	if fontBitmap[fbBlank] != ([fontGlyphBytes]byte{}) {
+		t.Errorf("glyph %d (fbBlank) lights pixels", fbBlank)
+	}
+	if fontGlyphs > fbCursor {
+		t.Errorf("%d glyphs: numbers reach the cursor bit %#x", fontGlyphs, fbCursor)
+	}
+}
+
+// A scroll writes only what changes: over identical lines, the last line
+// (blanked) and the cursor.
+func TestFramebufferScrollWrites(t *testing.T) {
+	l := fbLayouts[0]
+	f := newTestFB(t, l, 20, 6)
+	line := "the same line"
+	f.write(strings.Repeat(line+"\n", f.rows-1) + line)
+	cell := fontWidth * fontHeight * f.bypp
+	if n := f.writeOnly(t, "\n"); n == 0 || n > len(line)*cell+fontWidth*cursorLines*f.bypp {
+		t.Errorf("scrolling identical lines wrote %d bytes, one line is %d", n, len(line)*cell)
+	}
+	for r := 0; r < f.rows-1; r++ {
+		if f.row(r) != line {
+			t.Errorf("row %d = %q", r, f.row(r))
+		}
+	}
+	if f.row(f.rows-1) != "" {
+		t.Errorf("last row = %q", f.row(f.rows-1))
+	}
+}
+
+// A framebuffer larger than the shadow shows fbMaxCols x fbMaxRows cells
+// in its top-left corner; the pixels beyond are never written.
+func TestFramebufferLarge(t *testing.T) {
+	savedFB, savedActive, savedSerial := fb, active, serialOK
+	t.Cleanup(func() { fb, active, serialOK = savedFB, savedActive, savedSerial })
+	serialOK = false
+
+	l := fbLayouts[4] // 16 bpp: a smaller buffer
+	m := l.framebuffer(fbMaxCols+10, fbMaxRows+3, nil)
+	buf := make([]byte, m.Pitch*m.Height)
+	m.Addr = uintptr(unsafe.Pointer(&buf[0]))
+	t.Cleanup(func() { runtime.KeepAlive(buf) })
+	if err := UseFramebuffer(m); err != nil {
+		t.Fatal(err)
+	}
+	if c, r := TextSize(); c != fbMaxCols || r != fbMaxRows {
+		t.Fatalf("TextSize() = %d, %d; want %d, %d", c, r, fbMaxCols, fbMaxRows)
+	}
+	f := &testFB{fbScreen: &fb, buf: buf, m: m, bypp: 2, layer: l}
+	mark := func(x, y int) bool { return x >= fbMaxCols*fontWidth || y >= fbMaxRows*fontHeight }
+	for y := 0; y < int(m.Height); y++ {
+		for x := 0; x < int(m.Width); x++ {
+			if mark(x, y) {
+				buf[y*int(m.Pitch)+x*2] = 0x11
+			}
+		}
+	}
+	WriteString(strings.Repeat("x", fbMaxCols+5) + "\x1b[999;999H" + strings.Repeat("y", fbMaxCols+5) + "\x1b[K\n\x1b[2J\x1b[Hend")
+	for y := 0; y < int(m.Height); y++ {
+		for x := 0; x < int(m.Width); x++ {
+			if mark(x, y) && buf[y*int(m.Pitch)+x*2] != 0x11 {
+				t.Fatalf("pixel %d,%d outside the text was written", x, y)
+			}
+		}
+	}
+	if f.row(0) != "end" || f.grid.row != 0 || f.col != 3 {
+		t.Errorf("row 0 = %q, cursor %d,%d", f.row(0), f.grid.row, f.col)
+	}
+}
+
+// BenchmarkScroll measures what scrolling costs the framebuffer on a
+// typical screen: 1024x768x32 (128x48 cells) full of lines of about 40
+// characters, each new line scrolling the screen. It reports the bytes
+// written to the framebuffer per line (B/line: its text, the scroll and
+// the cursor) and per scroll alone (B/scroll), against a redraw of the
+// whole screen (redraw-B, which a memmove scroll writes too, having read
+// as much), and the ratio redraw-B / B/line. The time is the host's, over
+// RAM: on a PC's uncached or write-combining framebuffer the bytes are
+// what counts.
+func BenchmarkScroll(b *testing.B) {
+	l := fbLayouts[0]
+	f := newTestFBMode(b, l, Framebuffer{Pitch: 4096, Width: 1024, Height: 768, BPP: 32, Type: FramebufferRGB,
+		RedPos: l.rPos, RedSize: l.rSize, GreenPos: l.gPos, GreenSize: l.gSize, BluePos: l.bPos, BlueSize: l.bSize})
+	if f.cols != 128 || f.rows != 48 {
+		b.Fatalf("%dx%d cells", f.cols, f.rows)
+	}
+	words := strings.Fields("mem: free pages in regions the kernel task timer tick irq " +
+		"console framebuffer 1024x768x32 ok at 0x00fd000000 sys: read write mmap futex " +
+		"pid 42 exited with status 0 [ 12.345678] ps2: keyboard ready shell $ ls -l")
+	rng := uint32(1)
+	next := func() string { // about 40 characters of words
+		var sb strings.Builder
+		for sb.Len() < 38 {
+			rng = rng*1664525 + 1013904223
+			sb.WriteString(words[rng>>16%uint32(len(words))])
+			sb.WriteByte(' ')
+		}
+		return strings.TrimSpace(sb.String())
+	}
+	for r := 0; r < f.rows; r++ {
+		f.write(next() + "\n")
+	}
+	const sample = 48
+	var line, scroll, chars int
+	for i := 0; i < sample; i++ {
+		s := next()
+		chars += len(s)
+		line += f.writeOnly(b, s)
+		n := f.writeOnly(b, "\n")
+		line += n
+		scroll += n
+	}
+	lines := make([]string, 64)
+	for i := range lines {
+		lines[i] = next() + "\n"
+	}
+	i := 0
+	for b.Loop() {
+		f.write(lines[i%len(lines)])
+		i++
+	}
+	// After the loop: b.Loop's start deletes reported metrics.
+	redraw := f.rows * f.cols * fontWidth * fontHeight * f.bypp
+	b.ReportMetric(float64(chars)/sample, "chars/line")
+	b.ReportMetric(float64(line)/sample, "B/line")
+	b.ReportMetric(float64(scroll)/sample, "B/scroll")
+	b.ReportMetric(float64(redraw), "redraw-B")
+	b.ReportMetric(float64(redraw)/(float64(line)/sample), "redraw/line")
 }
