@@ -168,7 +168,9 @@ func Write(b []byte) {
 	Unlock()
 }
 
-// WriteString is Write for a string.
+// WriteString is Write for a string. (Write does not convert and call it:
+// unsafe.String brings in runtime panic checks, which ring 0 must not
+// reach; tools/ring0check rejects them.)
 //
 //go:nosplit
 func WriteString(s string) {
