@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"gokernel/tools/vm"
+)
+
+// Image is what a case boots.
+type Image string
+
+const (
+	KernelImage Image = "kernel" // build/kernel.elf by QEMU's -kernel (multiboot1)
+	ISOImage    Image = "ISO"    // build/kernel.iso through GRUB (multiboot2)
+)
+
+// Firmware names, as the table shows them.
+const (
+	SeaBIOS   = "SeaBIOS"
+	OVMF      = "OVMF"
+	BochsBIOS = "Bochs BIOS"
+)
+
+// Case is one row of the matrix: an image under one emulator setup.
+type Case struct {
+	Image    Image
+	Firmware string // SeaBIOS, OVMF or BochsBIOS
+	Machine  string // QEMU -machine, or Bochs's only PC, an i440FX
+	CPU      string // QEMU -cpu, or Bochs's cpu model
+	NA       string // if set, the case cannot run here: the row says why
+}
+
+// Bochs reports whether the case runs under Bochs rather than QEMU.
+func (c Case) Bochs() bool { return c.Firmware == BochsBIOS }
+
+// Name identifies the case in progress lines and serial log names.
+func (c Case) Name() string {
+	return strings.ReplaceAll(fmt.Sprintf("%s-%s-%s-%s", c.Image, c.Firmware, c.Machine, c.CPU), " ", "")
+}
+
+// The why of n/a rows.
+const (
+	naKernelOVMF = "QEMU's multiboot loader (-kernel) runs only under SeaBIOS"
+	naNoBochs    = "Bochs not installed: apt-get install -y --no-install-recommends " + vm.BochsPackages
+)
+
+// quickSet is the reduced matrix for CI: both protocols, both firmwares,
+// both machines and both CPU models each appear at least once.
+var quickSet = []Case{
+	{Image: KernelImage, Firmware: SeaBIOS, Machine: "pc", CPU: "qemu64"},
+	{Image: KernelImage, Firmware: SeaBIOS, Machine: "q35", CPU: "max"},
+	{Image: ISOImage, Firmware: SeaBIOS, Machine: "pc", CPU: "qemu64"},
+	{Image: ISOImage, Firmware: OVMF, Machine: "q35", CPU: "max"},
+}
+
+// Cases returns the matrix for set ("full" or "quick") with the Bochs row
+// chosen by bochs ("auto", "on" or "off"): haveBochs tells whether Bochs
+// can run here, and bochsCPU is the model its row uses.
+func Cases(set, bochs string, haveBochs bool, bochsCPU string) ([]Case, error) {
+	var cases []Case
+	switch set {
+	case "full":
+		for _, img := range []Image{KernelImage, ISOImage} {
+			for _, fw := range []string{SeaBIOS, OVMF} {
+				for _, m := range []string{"pc", "q35"} {
+					for _, cpu := range []string{"qemu64", "max"} {
+						c := Case{Image: img, Firmware: fw, Machine: m, CPU: cpu}
+						if img == KernelImage && fw == OVMF {
+							c.NA = naKernelOVMF
+						}
+						cases = append(cases, c)
+					}
+				}
+			}
+		}
+	case "quick":
+		cases = append(cases, quickSet...)
+	default:
+		return nil, fmt.Errorf("-set %q: want full or quick", set)
+	}
+	b := Case{Image: ISOImage, Firmware: BochsBIOS, Machine: "Bochs i440FX", CPU: bochsCPU}
+	switch bochs {
+	case "off":
+		return cases, nil
+	case "auto":
+		if !haveBochs {
+			b.NA = naNoBochs
+		}
+	case "on":
+		// Run even when missing: the case fails and says why.
+	default:
+		return nil, fmt.Errorf("-bochs %q: want auto, on or off", bochs)
+	}
+	return append(cases, b), nil
+}

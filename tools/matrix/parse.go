@@ -1,0 +1,77 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Boot facts are read from the lines the kernel prints on COM1 before
+// `ready` (kernel/screen.go printScreen, kernel/firmware Machine.String):
+//
+//	console: framebuffer 1024x768x32 at 0xfd000000, 128x48 cells, and serial
+//	console: vga text 80x25 cells, and serial
+//	console: serial only
+//	boot: multiboot2
+//	machine: QEMU Standard PC (Q35 + ICH9, 2009) (pc-q35-7.2), BIOS ..., UEFI ...
+
+// Facts are what a boot said about itself.
+type Facts struct {
+	Boot        string   // multiboot1 or multiboot2
+	Console     string   // "framebuffer WxHxBPP", "vga text" or "serial"
+	MachineName string   // shortened machine: name
+	Notes       []string // lines that report a problem (keyboard:, console: trouble)
+}
+
+var (
+	bootRE    = regexp.MustCompile(`^boot: (multiboot\d)$`)
+	fbRE      = regexp.MustCompile(`^console: framebuffer (\d+x\d+x\d+) `)
+	machineRE = regexp.MustCompile(`^machine: (.*)$`)
+	// QEMU's SMBIOS product names: "Standard PC (Q35 + ICH9, 2009)".
+	qemuPCRE = regexp.MustCompile(`^QEMU Standard PC \(([^,()]+), \d{4}\)`)
+)
+
+// maxMachine bounds the Machine name column.
+const maxMachine = 40
+
+// ParseFacts reads the boot facts from serial lines. The last console
+// line wins: a problem line ("console: cannot use the framebuffer: ...")
+// comes before the one that names the screen in use.
+func ParseFacts(lines []string) Facts {
+	var f Facts
+	for _, l := range lines {
+		switch {
+		case bootRE.MatchString(l):
+			f.Boot = bootRE.FindStringSubmatch(l)[1]
+		case fbRE.MatchString(l):
+			f.Console = "framebuffer " + fbRE.FindStringSubmatch(l)[1]
+		case strings.HasPrefix(l, "console: vga text "):
+			f.Console = "vga text"
+		case l == "console: serial only":
+			f.Console = "serial"
+		case strings.HasPrefix(l, "console: "), strings.HasPrefix(l, "keyboard: "):
+			f.Notes = append(f.Notes, l)
+		case machineRE.MatchString(l):
+			f.MachineName = ShortMachine(machineRE.FindStringSubmatch(l)[1])
+		}
+		if l == "ready" {
+			break
+		}
+	}
+	return f
+}
+
+// ShortMachine drops the firmware part of a machine: line and QEMU's
+// boilerplate: "QEMU Standard PC (i440FX + PIIX, 1996) (pc-i440fx-7.2),
+// BIOS SeaBIOS ..." becomes "QEMU i440FX + PIIX (pc-i440fx-7.2)".
+func ShortMachine(s string) string {
+	for _, sep := range []string{", BIOS ", ", UEFI "} {
+		if i := strings.Index(s, sep); i >= 0 {
+			s = s[:i]
+		}
+	}
+	s = qemuPCRE.ReplaceAllString(s, "QEMU $1")
+	if r := []rune(s); len(r) > maxMachine {
+		s = string(r[:maxMachine-1]) + "…"
+	}
+	return s
+}
