@@ -31,6 +31,7 @@ const (
 	opTestFaultInRep  = 103 // fault, and fault again inside the report
 	opTestInt3        = 104 // int3 in ring 0: reported, execution resumes
 	opTestBadVector   = 105 // INT 0x81 in ring 0: nobody handles vector 129
+	opTestTickRace    = 106 // stop the tick with a tick pending; RAX ticks, RDX ns (tickRace)
 )
 
 // badKernelAddr is in the kernel half, below the kernel stacks and above
@@ -89,7 +90,7 @@ func gokernelCall(f *arch.Frame) {
 		f.RAX = linux.EFAULT.Ret()
 		return
 	case op >= 100 && op < 200 && machine.TestMode:
-		testHook(op)
+		testHook(op, f)
 		return
 	}
 	f.RAX = linux.EINVAL.Ret()

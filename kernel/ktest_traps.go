@@ -128,6 +128,21 @@ func testTicks() error {
 	if ratio < 0.95 || ratio > 1.05 {
 		return fmt.Errorf("tick counter and TSC clock disagree by more than 5%%: ratio %.4f", ratio)
 	}
+	// Tickless idle at its worst moment: the tick stopped while a tick
+	// is pending, then a one-shot that runs out. The count must follow
+	// the clock within two ticks.
+	for _, full := range []uintptr{0, 1} {
+		n, ns, e := syscall.Syscall(sysGokernel, opTestTickRace, full, 0)
+		if e != 0 {
+			return fmt.Errorf("tick race: errno %d", e)
+		}
+		byTicks := time.Duration(n) * time.Second / time.Duration(pit.Hz())
+		fmt.Printf("ticks: tick stopped with one pending (one-shot run out: %v): %d ticks = %v; TSC clock %v\n",
+			full == 1, n, byTicks, time.Duration(ns))
+		if d := byTicks - time.Duration(ns); d > 2*time.Millisecond || d < -2*time.Millisecond {
+			return fmt.Errorf("after stopping the tick with one pending, the tick count is %v off the clock", d)
+		}
+	}
 	return nil
 }
 

@@ -25,6 +25,7 @@ const (
 	icw4x86  = 0x01 // ICW4: 8086 mode, normal EOI
 	ocw2EOI  = 0x20 // OCW2: non-specific EOI
 	ocw3ISR  = 0x0B // OCW3: the next read of the command port returns the ISR
+	ocw3IRR  = 0x0A // OCW3: ... the IRR
 
 	cascade = 2 // the master's input the slave is wired to
 )
@@ -100,6 +101,17 @@ func isr() (master, slave uint8) {
 	arch.Outb(masterCmd, ocw3ISR)
 	arch.Outb(slaveCmd, ocw3ISR)
 	return arch.Inb(masterCmd), arch.Inb(slaveCmd)
+}
+
+// Pending reports whether master IRQ irq (0-7) is requested and not yet
+// acknowledged: its bit in the interrupt request register (8259A data
+// sheet, OCW3 "read IRR"). The in-kernel tests use it to catch a timer
+// interrupt that is waiting while interrupts are disabled.
+//
+//go:nosplit
+func Pending(irq uint8) bool {
+	arch.Outb(masterCmd, ocw3IRR)
+	return arch.Inb(masterCmd)&(1<<(irq&7)) != 0
 }
 
 // Action says what the handler of an IRQ vector must do.

@@ -31,7 +31,12 @@ const (
 	modeRate    = 0x34 // channel 0, lo/hi byte, mode 2 (rate generator), binary
 	modeOneShot = 0x30 // channel 0, lo/hi byte, mode 0 (interrupt on terminal count)
 	latch0      = 0x00 // latch channel 0's count
-	maxCount    = 0xFFFF
+	// Read-back command (8254 data sheet, "Read-Back Command"): latch
+	// channel 0's status byte only; its bit 7 is the OUT pin, which in
+	// mode 0 goes high at the terminal count and stays high.
+	readBackStatus0 = 0xE2
+	statusOut       = 1 << 7
+	maxCount        = 0xFFFF
 )
 
 var (
@@ -85,16 +90,36 @@ func add(n uint64) {
 
 // Interrupt accounts for one IRQ 0. Called from the IRQ 0 handler.
 //
+// In one-shot mode the interrupt may still be the periodic tick's: one
+// that came while StopTick ran with interrupts disabled stays pending in
+// the PIC and arrives right after the halt begins. Crediting the whole
+// one-shot count for it would run the tick count ahead of time (a test
+// saw 253 ticks in 201 ms), so the one-shot's own interrupt is told by
+// the counter's OUT pin, high only once the count has run out.
+//
 //go:nosplit
 func Interrupt() {
 	if oneShot {
-		if !fired {
-			fired = true
-			add(oneShotCount)
+		if fired {
+			return
 		}
+		if !terminalCount() {
+			ticks.Add(1) // the periodic tick that was pending
+			return
+		}
+		fired = true
+		add(oneShotCount)
 		return
 	}
 	ticks.Add(1)
+}
+
+// terminalCount reports whether the one-shot count has run out.
+//
+//go:nosplit
+func terminalCount() bool {
+	arch.Outb(cmd, readBackStatus0)
+	return arch.Inb(ch0)&statusOut != 0
 }
 
 // StopTick replaces the periodic tick with one interrupt after ns (at most
@@ -132,7 +157,14 @@ func RestartTick() {
 	if !oneShot {
 		return
 	}
-	if !fired {
+	switch {
+	case fired:
+	case terminalCount():
+		// The count ran out but its interrupt is still pending (it
+		// arrives after the restart and counts as one tick); the
+		// counter has wrapped past zero, so it says nothing.
+		add(oneShotCount)
+	default:
 		arch.Outb(cmd, latch0)
 		lo := uint64(arch.Inb(ch0))
 		left := uint64(arch.Inb(ch0))<<8 | lo
