@@ -61,7 +61,7 @@ kernel: $(BUILD)/kernel.elf
 # as a static linux/amd64 executable whose entry is main.kernelEntry.
 $(BUILD)/go.elf: $(GO_SOURCES) | check-go check-toolchain
 	@mkdir -p $(BUILD)
-	$(KERNEL_GOENV) $(GOCMD) build -o $@ -ldflags "$(KERNEL_LDFLAGS)" ./kernel
+	$(KERNEL_GOENV) $(GOCMD) build -trimpath -o $@ -ldflags "$(KERNEL_LDFLAGS)" ./kernel
 
 # The vDSO: a small shared object the kernel maps into the Go program.
 $(BUILD)/vdso.so: $(BUILD)/vdso.o boot/vdso.ld boot/vdso.lds
@@ -115,8 +115,7 @@ test: deps kernel iso $(BUILD)/empty.elf test-host test-qemu test-matrix
 
 test-host:
 	gofmt -l . | tee /dev/stderr | (! read)
-	$(GOCMD) vet $(filter-out gokernel/kernel% gokernel/arch,$(HOST_PKGS))
-	$(GOCMD) vet -unsafeptr=false $(filter gokernel/kernel% gokernel/arch,$(HOST_PKGS))
+	$(GOCMD) vet ./...
 	$(GOCMD) test -race $(HOST_PKGS)
 	$(GOCMD) test -run '^$$' -bench . -benchtime 200ms -benchmem ./task/... ./keyboard/ ./kernel/futex/ ./kernel/mem/...
 	$(GOCMD) run ./tools/ring0check $(BUILD)/go.elf

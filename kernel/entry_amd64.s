@@ -5,7 +5,7 @@
 // with it, and leaves through IRETQ with whatever the frame holds then
 // (sched.Switch may have loaded another thread's state into it).
 //
-// Register conventions: GS's base is the per-CPU block (see cpu.go), set
+// Register conventions: GS's base is the per-CPU block (kernel/cpu), set
 // once at boot and never swapped, because Go code does not use GS.
 
 #define CPU_KSTACK	8

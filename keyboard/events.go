@@ -32,22 +32,17 @@ type EventStream struct {
 // Lock, bit 1 Num Lock, bit 2 Caps Lock. The stream ends when s is closed
 // and drained.
 //
-//	s, err := keyboard.NewScancodeStream()
+//	s, err := ps2.Open() // the kernel's PS/2 driver, kernel/dev/ps2
 //	...
 //	keys := keyboard.Events(s, keyboard.US, setLEDs)
 //	executor.Spawn(shell.Task(keys))
 //	...
 //	keys.SetLayout(keyboard.German) // the keymap command
-func Events(s *ScancodeStream, l *Layout, onLEDs func(leds uint8)) *EventStream {
-	return newEventStream(s, l, onLEDs)
-}
-
-// newEventStream is Events over any byte stream (tests use fakes).
-func newEventStream(src task.Stream[byte], l *Layout, onLEDs func(uint8)) *EventStream {
+func Events(s task.Stream[byte], l *Layout, onLEDs func(leds uint8)) *EventStream {
 	if l == nil {
 		l = US
 	}
-	es := &EventStream{src: src, dec: NewDecoder(l, CtrlMapsToControlChars), onLEDs: onLEDs}
+	es := &EventStream{src: s, dec: NewDecoder(l, CtrlMapsToControlChars), onLEDs: onLEDs}
 	es.layout.Store(l)
 	return es
 }

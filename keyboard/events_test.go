@@ -68,7 +68,7 @@ func TestEvents(t *testing.T) {
 		{0xE0, 0x48, 0xE0, 0xC8}, // ArrowUp
 	}}
 	var leds []uint8
-	es := newEventStream(src, nil, func(l uint8) { leds = append(leds, l) })
+	es := Events(src, nil, func(l uint8) { leds = append(leds, l) })
 	got, pending := collect(t, es)
 	want := cat("hi", ky(CapsLock), "A", rn('\b'), rn('\n'), ky(ArrowUp))
 	if !slices.Equal(got, want) {
@@ -91,7 +91,7 @@ func TestEvents(t *testing.T) {
 func TestEventsSetLayout(t *testing.T) {
 	// 0x15 is the key labelled Y on a US keyboard and Z on a German one.
 	src := &chunkedBytes{chunks: [][]byte{{0x15, 0x95}, {0x15, 0x95}, {0x15, 0x95}}}
-	es := newEventStream(src, US, nil)
+	es := Events(src, US, nil)
 	cx := task.NewContext(task.Waker{})
 	next := func() Event {
 		t.Helper()
@@ -166,7 +166,7 @@ func TestEventsBudget(t *testing.T) {
 	}
 	junk = append(junk, 0x1E, 0x9E)
 	src := &chunkedBytes{chunks: [][]byte{junk}}
-	es := newEventStream(src, nil, nil)
+	es := Events(src, nil, nil)
 	evs, pending := collect(t, es)
 	if !slices.Equal(evs, runes("a")) || pending != 3 {
 		t.Errorf("events %v after %d pending polls; want [a] after 3", evs, pending)
@@ -178,7 +178,7 @@ func TestEventsBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []Event
-	ex.Spawn(task.ForEach[Event](newEventStream(src, nil, nil), func(ev Event) { got = append(got, ev) }))
+	ex.Spawn(task.ForEach[Event](Events(src, nil, nil), func(ev Event) { got = append(got, ev) }))
 	if err := runWithin(t, ex, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,15 @@ import (
 	"gokernel/task"
 )
 
+// Scancodes is a stream of scancode bytes from the keyboard interrupt that
+// counts the bytes it had to drop: the post's ScancodeStream, which the
+// kernel's PS/2 driver provides (ps2.ScancodeStream; any
+// *source.Source[byte] will do).
+type Scancodes interface {
+	task.Stream[byte]
+	Dropped() uint64
+}
+
 // DropReportInterval is the least time between two "scancode queue full"
 // lines of a KeypressPrinter.
 const DropReportInterval = time.Second
@@ -44,7 +53,7 @@ type KeypressPrinter struct {
 	// at its PS/2 driver.
 	OnLEDs func(leds uint8)
 
-	s    *ScancodeStream
+	s    Scancodes
 	dec  *Decoder
 	w    io.Writer
 	loop task.Future[struct{}]
@@ -60,10 +69,10 @@ type KeypressPrinter struct {
 // with layout l (US if nil; Ctrl+letter gives control characters), to w.
 // Spawn it:
 //
-//	s, err := keyboard.NewScancodeStream()
+//	s, err := ps2.Open() // the kernel's PS/2 driver, kernel/dev/ps2
 //	...
 //	executor.Spawn(keyboard.PrintKeypresses(s, keyboard.US, console))
-func PrintKeypresses(s *ScancodeStream, l *Layout, w io.Writer) *KeypressPrinter {
+func PrintKeypresses(s Scancodes, l *Layout, w io.Writer) *KeypressPrinter {
 	p := &KeypressPrinter{s: s, dec: NewDecoder(l, CtrlMapsToControlChars), w: w}
 	p.loop = task.ForEach[byte](s, p.key)
 	return p

@@ -73,11 +73,7 @@ func TestPrintDropLineBreak(t *testing.T) {
 }
 
 func TestPrinterLEDs(t *testing.T) {
-	s, err := NewScancodeStream()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openStream(t)
 	var buf bytes.Buffer
 	p := PrintKeypresses(s, US, &buf)
 	var got []uint8

@@ -7,6 +7,8 @@ import (
 	"math/bits"
 
 	"gokernel/arch"
+	"gokernel/kernel/dev/pit"
+	"gokernel/kernel/dev/rtc"
 )
 
 var (
@@ -23,7 +25,7 @@ var (
 //
 //go:nosplit
 func Init() {
-	hz, ok := calibrateTSC()
+	hz, ok := pit.CalibrateTSC()
 	if !ok {
 		hz = 2_000_000_000 // no PIT answer: assume 2 GHz rather than hang
 	}
@@ -31,7 +33,7 @@ func Init() {
 	tscHz = hz
 	mult = (1_000_000_000 << 32) / hz
 	tsc0 = arch.Rdtsc()
-	bootUnix = readRTC()
+	bootUnix = rtc.ReadUnix()
 }
 
 // Nanotime returns nanoseconds since Init. It never decreases.

@@ -12,7 +12,11 @@
 // port even if the fault struck while the lock was held.
 package console
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"gokernel/kernel/dev/uart"
+)
 
 var (
 	lock      atomic.Uint32
@@ -76,7 +80,7 @@ var active Screen
 //
 //go:nosplit
 func Init() {
-	initSerial()
+	uart.Init()
 	UseVGA()
 }
 
@@ -97,12 +101,12 @@ func UseVGA() {
 //
 //go:nosplit
 func UseFramebuffer(m Framebuffer) error {
-	if e := m.check(); e != 0 {
+	if e := fbCheck(&m); e != 0 {
 		return e
 	}
 	Lock()
-	fb.setup(&m)
-	fb.showCursor()
+	fbs.setup(&m)
+	fbs.showCursor()
 	active = FramebufferScreen
 	Unlock()
 	return nil
@@ -129,7 +133,7 @@ func ActiveFramebuffer() (Framebuffer, bool) {
 	if active != FramebufferScreen {
 		return Framebuffer{}, false
 	}
-	return fb.mode, true
+	return fbs.mode, true
 }
 
 // TextSize returns the screen console's size in character cells: 0, 0
@@ -142,7 +146,7 @@ func TextSize() (cols, rows int) {
 	case VGAScreen:
 		return vgaCols, vgaRows
 	case FramebufferScreen:
-		return fb.cols, fb.rows
+		return fbs.cols, fbs.rows
 	}
 	return 0, 0
 }
@@ -159,9 +163,9 @@ func Write(b []byte) {
 		serial(c)
 		switch active {
 		case VGAScreen:
-			vga.put(c)
+			text.put(c)
 		case FramebufferScreen:
-			fb.put(c)
+			fbs.put(c)
 		}
 	}
 	end()
@@ -181,9 +185,9 @@ func WriteString(s string) {
 		serial(c)
 		switch active {
 		case VGAScreen:
-			vga.put(c)
+			text.put(c)
 		case FramebufferScreen:
-			fb.put(c)
+			fbs.put(c)
 		}
 	}
 	end()
@@ -197,7 +201,7 @@ func WriteString(s string) {
 //go:nosplit
 func begin() {
 	if active == FramebufferScreen {
-		fb.hideCursor()
+		fbs.hideCursor()
 	}
 }
 
@@ -207,7 +211,7 @@ func end() {
 	case VGAScreen:
 		vgaCursor()
 	case FramebufferScreen:
-		fb.showCursor()
+		fbs.showCursor()
 	}
 }
 
@@ -218,7 +222,7 @@ func end() {
 //go:nosplit
 func serial(c byte) {
 	if c == '\n' {
-		serialPut('\r')
+		uart.Put('\r')
 	}
-	serialPut(c)
+	uart.Put(c)
 }

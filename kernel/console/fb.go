@@ -1,14 +1,14 @@
 package console
 
-import "unsafe"
+import (
+	"gokernel/arch"
+	"gokernel/kernel/dev/fb"
+)
 
 // The framebuffer text console: text cells of fontWidth x fontHeight
-// pixels drawn into a linear framebuffer the loader set up (Multiboot 2
-// §3.6.12, framebuffer_type 1 "direct RGB"; Multiboot 1 flags bit 12 is
-// the same), light grey on black, with an underline cursor.
-//
-// Pixels are 15/16, 24 or 32 bits, little-endian, with the red, green and
-// blue fields where the loader says.
+// pixels drawn into a linear framebuffer the loader set up (its pixel
+// layout is kernel/dev/fb's), light grey on black, with an underline
+// cursor.
 //
 // The console never reads the framebuffer, only writes it: on a PC it is
 // mapped uncached or write-combining (by the MTRRs or the PAT), where a
@@ -23,58 +23,26 @@ import "unsafe"
 // too: showing and hiding it writes the cell's two bottom pixel rows.
 // Write takes the cursor away before drawing and puts it back when done.
 
-// Framebuffer describes a linear framebuffer: the fields of the Multiboot
-// framebuffer information, with the address mapped.
-type Framebuffer struct {
-	Addr                 uintptr // virtual address of the first pixel
-	Pitch, Width, Height uint32  // bytes per line; pixels
-	BPP, Type            uint8   // bits per pixel; FramebufferRGB
-	RedPos, RedSize      uint8   // bit position and width of red
-	GreenPos, GreenSize  uint8   // ... of green
-	BluePos, BlueSize    uint8   // ... of blue
-}
-
-// FramebufferRGB is the framebuffer type the console draws: direct RGB
-// (Multiboot framebuffer_type 1; 0 is indexed colour, 2 EGA text).
-const FramebufferRGB = 1
+// Framebuffer describes the framebuffer to draw into (kernel/dev/fb).
+type Framebuffer = fb.Mode
 
 // FramebufferError says why UseFramebuffer refused a framebuffer.
-type FramebufferError uint8
+type FramebufferError = fb.Error
+
+// FramebufferRGB is the framebuffer type the console draws: direct RGB.
+const FramebufferRGB = fb.RGB
 
 const (
-	ErrFramebufferType   FramebufferError = iota + 1 // not direct RGB
-	ErrFramebufferDepth                              // bits per pixel not 15, 16, 24 or 32
-	ErrFramebufferSize                               // width, height or size absurd, or not one text cell
-	ErrFramebufferPitch                              // pitch shorter than a line, or absurd
-	ErrFramebufferColour                             // a colour field empty or outside the pixel
-	ErrFramebufferAddr                               // address zero or the buffer wraps around
+	ErrFramebufferType   = fb.ErrType
+	ErrFramebufferDepth  = fb.ErrDepth
+	ErrFramebufferSize   = fb.ErrSize
+	ErrFramebufferPitch  = fb.ErrPitch
+	ErrFramebufferColour = fb.ErrColour
+	ErrFramebufferAddr   = fb.ErrAddr
 )
 
-// Error implements error.
-//
-//go:nosplit
-func (e FramebufferError) Error() string {
-	switch e {
-	case ErrFramebufferType:
-		return "framebuffer: not direct RGB"
-	case ErrFramebufferDepth:
-		return "framebuffer: bits per pixel not 15, 16, 24 or 32"
-	case ErrFramebufferSize:
-		return "framebuffer: smaller than one text cell, or over 16384 pixels or 1 GiB"
-	case ErrFramebufferPitch:
-		return "framebuffer: pitch shorter than a line or too long"
-	case ErrFramebufferColour:
-		return "framebuffer: colour field empty, over 16 bits or outside the pixel"
-	case ErrFramebufferAddr:
-		return "framebuffer: address zero or the buffer wraps around"
-	}
-	return "framebuffer: unusable"
-}
-
 const (
-	fbMaxSide  = 16384   // pixels
-	fbMaxPitch = 1 << 18 // bytes
-	fbMaxBytes = 1 << 30 // pitch * height
+	fbMaxBytes = fb.MaxBytes
 
 	// The colours, 8 bits a channel: VGA's light grey on black.
 	fbFgR, fbFgG, fbFgB = 0xAA, 0xAA, 0xAA
@@ -122,57 +90,12 @@ type fbScreen struct {
 	cells [fbMaxCols * fbMaxRows]uint16
 }
 
-var fb fbScreen
+var fbs fbScreen
 
-// check validates a framebuffer description.
+// fbCheck validates a framebuffer for text cells of the font's size.
 //
 //go:nosplit
-func (m *Framebuffer) check() FramebufferError {
-	if m.Type != FramebufferRGB {
-		return ErrFramebufferType
-	}
-	switch m.BPP {
-	case 15, 16, 24, 32:
-	default:
-		return ErrFramebufferDepth
-	}
-	if m.Width < fontWidth || m.Height < fontHeight || m.Width > fbMaxSide || m.Height > fbMaxSide {
-		return ErrFramebufferSize
-	}
-	bypp := uint64(m.BPP+7) >> 3
-	if uint64(m.Pitch) < uint64(m.Width)*bypp || m.Pitch > fbMaxPitch {
-		return ErrFramebufferPitch
-	}
-	if !colourField(m.RedPos, m.RedSize, m.BPP) || !colourField(m.GreenPos, m.GreenSize, m.BPP) ||
-		!colourField(m.BluePos, m.BlueSize, m.BPP) {
-		return ErrFramebufferColour
-	}
-	size := uintptr(m.Pitch) * uintptr(m.Height) // at most 2^18 * 2^14 bytes
-	if size > fbMaxBytes {
-		return ErrFramebufferSize
-	}
-	if m.Addr == 0 || m.Addr+size < m.Addr {
-		return ErrFramebufferAddr
-	}
-	return 0
-}
-
-//go:nosplit
-func colourField(pos, size, bpp uint8) bool {
-	return size >= 1 && size <= 16 && uint(pos)+uint(size) <= uint(bpp)
-}
-
-// channel scales an 8-bit colour value to a field of size bits at pos.
-//
-//go:nosplit
-func channel(v uint32, pos, size uint8) uint32 {
-	if size <= 8 {
-		v >>= 8 - size
-	} else {
-		v <<= size - 8
-	}
-	return v << pos
-}
+func fbCheck(m *Framebuffer) FramebufferError { return m.Check(fontWidth, fontHeight) }
 
 // setup starts drawing into m, which check accepted: it clears the
 // buffer (its only writes outside the text cells), blanks the shadow to
@@ -183,10 +106,9 @@ func (f *fbScreen) setup(m *Framebuffer) {
 	f.mode = *m
 	f.addr = m.Addr
 	f.pitch = uintptr(m.Pitch)
-	f.size = uintptr(m.Pitch) * uintptr(m.Height)
-	f.bypp = uintptr(m.BPP+7) >> 3
-	f.fg = channel(fbFgR, m.RedPos, m.RedSize) | channel(fbFgG, m.GreenPos, m.GreenSize) |
-		channel(fbFgB, m.BluePos, m.BlueSize)
+	f.size = m.Size()
+	f.bypp = m.BytesPerPixel()
+	f.fg = m.Colour(fbFgR, fbFgG, fbFgB)
 	f.grid = grid{rows: min(int(m.Height/fontHeight), fbMaxRows), cols: min(int(m.Width/fontWidth), fbMaxCols)}
 	f.cursor = false
 	clear(f.span(0, f.size))
@@ -204,7 +126,7 @@ func (f *fbScreen) span(off, n uintptr) []byte {
 	if end < off || end > f.size || end > fbMaxBytes {
 		return nil
 	}
-	return (*fbMem)(unsafe.Pointer(f.addr))[off:end:end]
+	return (*fbMem)(arch.Ptr(f.addr))[off:end:end]
 }
 
 // cell returns the offset of cell (row, col)'s top-left pixel, and whether
@@ -311,26 +233,11 @@ func (f *fbScreen) set(i uint, img uint16) {
 				if b&(0x80>>x) != 0 {
 					v = f.fg
 				}
-				f.pixel(q, v)
+				fb.Store(q, f.bypp, v)
 				q += f.bypp
 			}
 		}
 		p += f.pitch
-	}
-}
-
-// pixel stores v at address p.
-//
-//go:nosplit
-func (f *fbScreen) pixel(p uintptr, v uint32) {
-	switch f.bypp {
-	case 4:
-		*(*uint32)(unsafe.Pointer(p)) = v
-	case 3:
-		*(*uint16)(unsafe.Pointer(p)) = uint16(v)
-		*(*uint8)(unsafe.Pointer(p + 2)) = uint8(v >> 16)
-	default:
-		*(*uint16)(unsafe.Pointer(p)) = uint16(v)
 	}
 }
 

@@ -70,7 +70,7 @@ func newTestFBMode(t testing.TB, l fbLayout, m Framebuffer) *testFB {
 		buf[i] = 0xA5
 	}
 	m.Addr = uintptr(unsafe.Pointer(&buf[0]))
-	if e := m.check(); e != 0 {
+	if e := fbCheck(&m); e != 0 {
 		t.Fatalf("%s: %v", l.name, e)
 	}
 	f := &testFB{fbScreen: new(fbScreen), buf: buf, m: m, bypp: int(l.bpp+7) / 8, layer: l}
@@ -371,9 +371,9 @@ func TestFramebufferEditing(t *testing.T) {
 // The global console with a framebuffer screen: UseFramebuffer, Write
 // with a character split across calls, the screen queries.
 func TestUseFramebuffer(t *testing.T) {
-	savedFB, savedActive, savedSerial := fb, active, serialOK
-	t.Cleanup(func() { fb, active, serialOK = savedFB, savedActive, savedSerial })
-	serialOK = false
+	// The serial port stays off on the host: uart.Init never ran.
+	savedFB, savedActive := fbs, active
+	t.Cleanup(func() { fbs, active = savedFB, savedActive })
 
 	l := fbLayouts[0]
 	m := l.framebuffer(30, 3, nil)
@@ -392,7 +392,7 @@ func TestUseFramebuffer(t *testing.T) {
 	if c, r := TextSize(); c != 30 || r != 3 {
 		t.Errorf("TextSize() = %d, %d", c, r)
 	}
-	f := &testFB{fbScreen: &fb, buf: buf, m: m, bypp: 4, layer: l}
+	f := &testFB{fbScreen: &fbs, buf: buf, m: m, bypp: 4, layer: l}
 	Write([]byte("gr\xc3"))
 	Write([]byte("\xbc"))
 	WriteString("\xc3")
@@ -443,7 +443,7 @@ func TestUseFramebuffer(t *testing.T) {
 func TestFramebufferRejected(t *testing.T) {
 	good := fbLayouts[0].framebuffer(80, 25, nil)
 	good.Addr = 0x1000
-	if e := good.check(); e != 0 {
+	if e := fbCheck(&good); e != 0 {
 		t.Fatalf("good framebuffer refused: %v", e)
 	}
 	for _, tc := range []struct {
@@ -473,7 +473,7 @@ func TestFramebufferRejected(t *testing.T) {
 	} {
 		m := good
 		tc.edit(&m)
-		if got := m.check(); got != tc.want {
+		if got := fbCheck(&m); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 		if err := UseFramebuffer(m); err != error(tc.want) || err.Error() == "" ||
@@ -599,9 +599,9 @@ func TestFramebufferScrollWrites(t *testing.T) {
 // A framebuffer larger than the shadow shows fbMaxCols x fbMaxRows cells
 // in its top-left corner; the pixels beyond are never written.
 func TestFramebufferLarge(t *testing.T) {
-	savedFB, savedActive, savedSerial := fb, active, serialOK
-	t.Cleanup(func() { fb, active, serialOK = savedFB, savedActive, savedSerial })
-	serialOK = false
+	// The serial port stays off on the host: uart.Init never ran.
+	savedFB, savedActive := fbs, active
+	t.Cleanup(func() { fbs, active = savedFB, savedActive })
 
 	l := fbLayouts[4] // 16 bpp: a smaller buffer
 	m := l.framebuffer(fbMaxCols+10, fbMaxRows+3, nil)
@@ -614,7 +614,7 @@ func TestFramebufferLarge(t *testing.T) {
 	if c, r := TextSize(); c != fbMaxCols || r != fbMaxRows {
 		t.Fatalf("TextSize() = %d, %d; want %d, %d", c, r, fbMaxCols, fbMaxRows)
 	}
-	f := &testFB{fbScreen: &fb, buf: buf, m: m, bypp: 2, layer: l}
+	f := &testFB{fbScreen: &fbs, buf: buf, m: m, bypp: 2, layer: l}
 	mark := func(x, y int) bool { return x >= fbMaxCols*fontWidth || y >= fbMaxRows*fontHeight }
 	for y := 0; y < int(m.Height); y++ {
 		for x := 0; x < int(m.Width); x++ {

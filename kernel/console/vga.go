@@ -1,27 +1,20 @@
 package console
 
 import (
-	"unsafe"
-
 	"gokernel/arch"
+	"gokernel/kernel/dev/vga"
 	"gokernel/kernel/mem"
 )
 
-// The VGA text screen: 80x25 cells at physical 0xB8000, each a character
-// byte and an attribute byte (IBM VGA Technical Reference, text modes). The
-// hardware cursor is set through CRT controller registers 0x0E/0x0F. The
+// The text console on the VGA text screen (kernel/dev/vga). The
 // characters are code page 437: runes outside it show as '?'.
 const (
-	vgaPhys  = 0xB8000
-	vgaCols  = 80
-	vgaRows  = 25
-	vgaAttr  = 0x07 // light grey on black
-	vgaBlank = vgaAttr<<8 | ' '
-	crtcAddr = 0x3D4
-	crtcData = 0x3D5
+	vgaCols  = vga.Cols
+	vgaRows  = vga.Rows
+	vgaBlank = vga.Blank
 )
 
-type cells = [vgaRows * vgaCols]uint16
+type cells = vga.Cells
 
 // textScreen is the text console's state. cells is an address, not a Go
 // pointer, because the ring-0 core must not store pointers in globals.
@@ -31,16 +24,16 @@ type textScreen struct {
 	hw    bool // drives the real CRT controller's cursor
 }
 
-var vga textScreen
+var text textScreen
 
 //go:nosplit
-func (t *textScreen) text() *cells { return (*cells)(unsafe.Pointer(t.cells)) }
+func (t *textScreen) text() *cells { return (*cells)(arch.Ptr(t.cells)) }
 
 //go:nosplit
 func vgaInit() {
-	vga.cells = mem.Virt(vgaPhys)
-	vga.hw = true
-	vga.clear()
+	text.cells = mem.Virt(vga.Phys)
+	text.hw = true
+	text.clear()
 	vgaCursor()
 }
 
@@ -94,7 +87,7 @@ func (t *textScreen) put(c byte) {
 func (t *textScreen) print(ch byte) {
 	s := t.text()
 	if i, ok := t.at(); ok && uint(i) < uint(len(s)) {
-		s[i] = vgaAttr<<8 | uint16(ch)
+		s[i] = vga.Cell(ch)
 	}
 	t.advance()
 }
@@ -119,12 +112,7 @@ func (t *textScreen) scroll() {
 
 //go:nosplit
 func vgaCursor() {
-	if !vga.hw {
-		return
+	if text.hw {
+		vga.SetCursor(uint16(text.row*vgaCols + text.col))
 	}
-	pos := uint16(vga.row*vgaCols + vga.col)
-	arch.Outb(crtcAddr, 0x0F)
-	arch.Outb(crtcData, uint8(pos))
-	arch.Outb(crtcAddr, 0x0E)
-	arch.Outb(crtcData, uint8(pos>>8))
 }

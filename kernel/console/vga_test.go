@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unsafe"
+
+	"gokernel/kernel/dev/vga"
 )
 
 // screen returns a text screen over a Go array, and a function reading
@@ -18,7 +20,7 @@ func screen(t *testing.T) (*textScreen, func(r int) string) {
 		var b strings.Builder
 		for c := 0; c < vgaCols; c++ {
 			v := g[r*vgaCols+c]
-			if v>>8 != vgaAttr {
+			if v>>8 != vga.Attr {
 				t.Fatalf("cell %d,%d has attribute %#x", r, c, v>>8)
 			}
 			b.WriteByte(byte(v))
@@ -195,10 +197,9 @@ func TestFormat(t *testing.T) {
 	// Hex and Dec write through Write; check their digit logic by
 	// capturing the VGA text.
 	ts, row := screen(t)
-	saved, savedActive := vga, active
-	vga, active = *ts, VGAScreen
-	defer func() { vga, active = saved, savedActive }()
-	serialOK = false
+	saved, savedActive := text, active
+	text, active = *ts, VGAScreen
+	defer func() { text, active = saved, savedActive }()
 	Hex(0)
 	WriteString(" ")
 	Hex(0xdeadbeef)
@@ -206,7 +207,7 @@ func TestFormat(t *testing.T) {
 	Dec(-1234567890123)
 	WriteString(" ")
 	Dec(0)
-	*ts = vga
+	*ts = text
 	if got, want := row(0), "0x0 0xdeadbeef -1234567890123 0"; got != want {
 		t.Errorf("formatted %q, want %q", got, want)
 	}

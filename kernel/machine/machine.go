@@ -2,14 +2,14 @@
 // isa-debug-exit device in test mode.
 package machine
 
-import "gokernel/arch"
+import (
+	"gokernel/arch"
+	"gokernel/kernel/dev/debugexit"
+)
 
-// QEMU's isa-debug-exit device (-device isa-debug-exit,iobase=0xf4,iosize=4)
-// makes QEMU exit with status (v<<1)|1 when v is written to its port. On
-// other machines nothing listens at 0xF4 and the write is ignored.
+// The codes the test harness reads from QEMU's isa-debug-exit device
+// (kernel/dev/debugexit).
 const (
-	debugExitPort = 0xF4
-
 	ExitPass = 0x10 // QEMU status 33
 	ExitFail = 0x11 // QEMU status 35
 )
@@ -34,7 +34,7 @@ func Halt() {
 //
 //go:nosplit
 func Exit(code uint8) {
-	arch.Outb(debugExitPort, code)
+	debugexit.Exit(code)
 	Halt()
 }
 

@@ -1,8 +1,6 @@
 package mem
 
 import (
-	"unsafe"
-
 	"gokernel/arch"
 	"gokernel/kernel/mem/phys"
 )
@@ -22,8 +20,36 @@ var (
 
 type table [512]arch.PTE
 
+// physView is where the page-table code sees physical memory: 0 for the
+// direct map (the kernel), or the base of a buffer standing in for RAM
+// (host tests, which also set hostTest to skip the privileged INVLPG).
+var (
+	physView uintptr
+	hostTest bool
+)
+
+// frame returns the address at which physical address pa is accessed.
+//
 //go:nosplit
-func tableAt(pa uint64) *table { return (*table)(unsafe.Pointer(Virt(pa))) }
+func frame(pa uint64) uintptr {
+	if physView != 0 {
+		return physView + uintptr(pa)
+	}
+	return Virt(pa)
+}
+
+//go:nosplit
+func tableAt(pa uint64) *table { return (*table)(arch.Ptr(frame(pa))) }
+
+// invlpg drops va's translation from the TLB after its entry changed (SDM
+// Vol. 3A §4.10.4.1).
+//
+//go:nosplit
+func invlpg(va uintptr) {
+	if !hostTest {
+		arch.Invlpg(va)
+	}
+}
 
 //go:nosplit
 func index(va uintptr, level uint) uint { return uint(va>>(PageShift+9*level)) & 511 }
@@ -87,7 +113,7 @@ func Map(va uintptr, pa uint64, flags arch.PTE) bool {
 		return false
 	}
 	*e = arch.PTE(pa)&arch.PTE_ADDR | flags | arch.PTE_P
-	arch.Invlpg(va)
+	invlpg(va)
 	return true
 }
 
@@ -119,7 +145,7 @@ func Lookup(va uintptr) arch.PTE {
 func SetFlags(va uintptr, flags arch.PTE) {
 	if e := walk(va, 0, false); e != nil && e.Present() {
 		*e = arch.PTE(e.Addr()) | flags | arch.PTE_P
-		arch.Invlpg(va)
+		invlpg(va)
 	}
 }
 
@@ -143,7 +169,7 @@ func UnmapRange(start, end uintptr) {
 		if e.Present() {
 			pa := e.Addr()
 			*e = 0
-			arch.Invlpg(va)
+			invlpg(va)
 			Frames.Free(pa)
 		}
 		va += PageSize

@@ -142,7 +142,7 @@ func userSlice(addr, n uint64) []byte {
 	if n > UserMax {
 		return nil
 	}
-	return (*[UserMax]byte)(unsafe.Pointer(uintptr(addr)))[:n:n]
+	return (*[UserMax]byte)(arch.Ptr(uintptr(addr)))[:n:n]
 }
 
 //go:nosplit
@@ -211,7 +211,7 @@ func MapUserCopy(va uint64, data []byte, prot uint32) bool {
 		if !ok {
 			return false
 		}
-		page := (*[PageSize]byte)(unsafe.Pointer(Virt(pa)))
+		page := (*[PageSize]byte)(arch.Ptr(frame(pa)))
 		if off < uint64(len(data)) {
 			copy(page[:], data[off:])
 		}

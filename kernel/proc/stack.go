@@ -9,11 +9,18 @@
 //	SP ->  argc                      (SP is 16-byte aligned)
 //
 // The Go runtime's entry (_rt0_amd64_linux) reads exactly this. The words
-// of the kernel command line become arguments, except those containing
-// '=', which become environment variables, as Linux does for init.
+// of the kernel command line (split by kernel/cmdline's tokenizer) become
+// arguments, except those containing '=', which become environment
+// variables, as Linux does for init.
+//
+// Ring 0, before the runtime: BuildStack runs once at boot.
 package proc
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"gokernel/kernel/cmdline"
+)
 
 // Auxiliary vector types (include/uapi/linux/auxvec.h).
 const (
@@ -37,7 +44,7 @@ const Argv0 = "gokernel"
 //
 // It runs once at boot, before the runtime, and is not on any interrupt or
 // system-call path, so unlike most kernel code it is not nosplit.
-func BuildStack(stack []byte, top uint64, cmdline string, random *[16]byte, vdso uint64) (sp uint64, ok bool) {
+func BuildStack(stack []byte, top uint64, line string, random *[16]byte, vdso uint64) (sp uint64, ok bool) {
 	n := uint64(len(stack))
 	if n < 256 || top < n {
 		return 0, false
@@ -68,8 +75,8 @@ func BuildStack(stack []byte, top uint64, cmdline string, random *[16]byte, vdso
 		return 0, false
 	}
 	argv[0] = a0
-	for rest := cmdline; ; {
-		w, tail := nextWord(rest)
+	for rest := line; ; {
+		w, tail := cmdline.Next(rest)
 		rest = tail
 		if w == "" {
 			break
@@ -78,7 +85,7 @@ func BuildStack(stack []byte, top uint64, cmdline string, random *[16]byte, vdso
 		if !okw {
 			return 0, false
 		}
-		if hasEquals(w) {
+		if _, _, env := cmdline.Split(w); env {
 			if nenv >= MaxWords {
 				return 0, false
 			}
@@ -131,36 +138,11 @@ func BuildStack(stack []byte, top uint64, cmdline string, random *[16]byte, vdso
 	return base + start, true
 }
 
-// nextWord returns the first space-separated word of s and the rest.
-//
-//go:nosplit
-func nextWord(s string) (string, string) {
-	i := 0
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
-		i++
-	}
-	j := i
-	for j < len(s) && s[j] != ' ' && s[j] != '\t' {
-		j++
-	}
-	return s[i:j], s[j:]
-}
-
-//go:nosplit
-func hasEquals(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '=' {
-			return true
-		}
-	}
-	return false
-}
-
 // SkipWord drops the first word of s: a Multiboot 1 loader puts the kernel's
 // file name there.
 //
 //go:nosplit
 func SkipWord(s string) string {
-	_, rest := nextWord(s)
+	_, rest := cmdline.Next(s)
 	return rest
 }

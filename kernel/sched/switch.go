@@ -4,8 +4,8 @@ import (
 	"gokernel/arch"
 	"gokernel/kernel/clock"
 	"gokernel/kernel/console"
+	"gokernel/kernel/dev/pit"
 	"gokernel/kernel/machine"
-	"gokernel/kernel/pit"
 )
 
 // Block marks the running thread as waiting. It keeps running until the
@@ -40,21 +40,37 @@ func Exit() {
 // running thread, and the entry returns to whatever f holds afterwards. If
 // the running thread still runs, f is left alone. Otherwise f is stored in
 // the thread (unless it exited) and the next runnable thread's frame is
-// loaded into f, after waiting for one if need be.
+// loaded into f, after waiting for one if need be. The FS base (MSR) goes
+// with the frame; switchFrame is the rest, which host tests drive.
 //
 //go:nosplit
 func Switch(f *arch.Frame) {
+	t := Current()
+	if t != nil && t.State == Running {
+		return
+	}
+	var fs uint64
+	if t != nil && t.State != Exited {
+		fs = arch.Rdmsr(arch.MSR_FS_BASE)
+	}
+	arch.Wrmsr(arch.MSR_FS_BASE, switchFrame(f, fs))
+}
+
+// switchFrame stores frame f and FS base fs in the current thread as its
+// state requires, makes the next runnable thread current, loads its frame
+// into f and returns its FS base.
+//
+//go:nosplit
+func switchFrame(f *arch.Frame, fs uint64) uint64 {
 	if t := Current(); t != nil {
 		switch t.State {
-		case Running:
-			return
 		case Runnable:
 			t.Frame = *f
-			t.FSBase = arch.Rdmsr(arch.MSR_FS_BASE)
+			t.FSBase = fs
 			enqueue(cur)
 		case Blocked, Frozen:
 			t.Frame = *f
-			t.FSBase = arch.Rdmsr(arch.MSR_FS_BASE)
+			t.FSBase = fs
 		case Exited:
 			t.State = Free
 			nthreads--
@@ -68,7 +84,7 @@ func Switch(f *arch.Frame) {
 	t.Wait = WaitNone
 	sliceStart = clock.Nanotime()
 	*f = t.Frame
-	arch.Wrmsr(arch.MSR_FS_BASE, t.FSBase)
+	return t.FSBase
 }
 
 // next returns the index of the next thread to run, waiting until one is
@@ -154,6 +170,13 @@ func idle(deadline int64) {
 			arch.Pause()
 			continue
 		}
+		if deadline != 0 && deadline-now < spinBelow {
+			// Interrupts are taken while polling, as in the halt.
+			arch.Sti()
+			arch.Pause()
+			arch.Cli()
+			continue
+		}
 		wake := deadline
 		if watchdog != 0 && (wake == 0 || watchdog < wake) {
 			wake = watchdog
@@ -169,6 +192,13 @@ func idle(deadline int64) {
 		Halts++
 	}
 }
+
+// spinBelow is the wait below which the idle loop polls the clock rather
+// than halt: a halt lasts until the next interrupt, a whole tick at worst,
+// so a sleep of microseconds (the Go runtime's sysmon naps for 20 us when
+// a thread enters a system call) would otherwise cost a halt and a tick's
+// delay.
+const spinBelow = 100_000 // ns
 
 // Halts counts the HLTs the idle loop executed.
 var Halts uint64

@@ -4,9 +4,16 @@ package sys
 // how many, how many succeeded, and which errors came back. test=syscalls
 // prints it; make syscall-report compares it across Go releases.
 
-// MaxCounted is the number of call numbers counted individually; higher
-// numbers share the last entry.
-const MaxCounted = 512
+// MaxCounted is the number of entries of Counts: call numbers below
+// HighSlot are counted individually, higher ones share HighSlot, and the
+// kernel's private call (4096, kernel/kcall) has PrivateSlot.
+const (
+	MaxCounted  = 512
+	HighSlot    = MaxCounted - 2
+	PrivateSlot = MaxCounted - 1
+
+	privateNumber = 4096
+)
 
 // MaxErrnos is how many distinct errors are kept per call; more share Other.
 const MaxErrnos = 4
@@ -23,8 +30,11 @@ var Counts [MaxCounted]Count
 
 //go:nosplit
 func count(nr, ret uint64) {
-	if nr >= MaxCounted {
-		nr = MaxCounted - 1
+	switch {
+	case nr == privateNumber:
+		nr = PrivateSlot
+	case nr >= HighSlot:
+		nr = HighSlot
 	}
 	c := &Counts[nr%MaxCounted] // nr < MaxCounted; the modulo lets the compiler see it
 	c.Calls++

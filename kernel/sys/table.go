@@ -98,7 +98,18 @@ func Dispatch(f *arch.Frame) {
 	}
 	count(nr, f.RAX)
 	if Trace {
-		trace(nr, a1, a2, a3, f.RAX)
+		trace(nr, linux.SyscallName(nr), a1, a2, a3, f.RAX)
+	}
+}
+
+// Account counts and traces a system call that another package served:
+// the kernel's private call (kernel/kcall), named by its operation.
+//
+//go:nosplit
+func Account(nr uint64, name string, a1, a2, a3, ret uint64) {
+	count(nr, ret)
+	if Trace {
+		trace(nr, name, a1, a2, a3, ret)
 	}
 }
 
@@ -107,14 +118,14 @@ func Dispatch(f *arch.Frame) {
 var Trace bool
 
 //go:nosplit
-func trace(nr, a1, a2, a3, ret uint64) {
+func trace(nr uint64, name string, a1, a2, a3, ret uint64) {
 	console.WriteString("sys: ")
 	if t := sched.Current(); t != nil {
 		console.WriteString("tid ")
 		console.Dec(int64(t.TID))
 		console.WriteString(" ")
 	}
-	if name := linux.SyscallName(nr); name != "" {
+	if name != "" {
 		console.WriteString(name)
 	} else {
 		console.Dec(int64(nr))
@@ -135,15 +146,43 @@ func trace(nr, a1, a2, a3, ret uint64) {
 	console.WriteString("\n")
 }
 
-var reported [8]uint64 // bit per call number below 512: already logged
+var (
+	reported     [8]uint64  // bit per call number below 512: already logged
+	reportedHigh [16]uint64 // higher numbers already logged, 0 for a free slot
+	highDropped  bool       // reportedHigh was full: said once
+)
+
+// firstReport reports whether unknown call nr has not been logged yet, and
+// marks it: one line per number, so a retry loop cannot flood the
+// console. Numbers above 511 are remembered in a small table; once it is
+// full, one more line says that further numbers go unlogged.
+//
+//go:nosplit
+func firstReport(nr uint64) bool {
+	if w, bit := nr/64, uint64(1)<<(nr%64); w < uint64(len(reported)) {
+		seen := reported[w]&bit != 0
+		reported[w] |= bit
+		return !seen
+	}
+	for i := range reportedHigh {
+		switch reportedHigh[i] {
+		case nr:
+			return false
+		case 0:
+			reportedHigh[i] = nr
+			return true
+		}
+	}
+	if !highDropped {
+		highDropped = true
+		console.Line("sys: too many unknown system call numbers; no more are logged")
+	}
+	return false
+}
 
 //go:nosplit
 func unknown(nr uint64) uint64 {
-	w, bit := nr/64, uint64(1)<<(nr%64)
-	if w >= uint64(len(reported)) || reported[w]&bit == 0 {
-		if w < uint64(len(reported)) {
-			reported[w] |= bit
-		}
+	if firstReport(nr) {
 		console.WriteString("sys: unknown system call ")
 		console.Dec(int64(nr))
 		if name := linux.SyscallName(nr); name != "" {

@@ -54,3 +54,29 @@ func TestSyscallNames(t *testing.T) {
 		t.Error("name for a number past the table")
 	}
 }
+
+// TestFirstReport: each unknown call number is logged once, below and
+// above 512, and a full table of high numbers logs nothing more rather
+// than the same numbers over and over.
+func TestFirstReport(t *testing.T) {
+	for _, nr := range []uint64{183, 999, 100000, 1 << 40} {
+		if !firstReport(nr) {
+			t.Errorf("first call %d not reported", nr)
+		}
+		if firstReport(nr) {
+			t.Errorf("second call %d reported again", nr)
+		}
+	}
+	reported, reportedHigh, highDropped = [8]uint64{}, [16]uint64{}, false
+	for i := uint64(0); i < uint64(len(reportedHigh)); i++ {
+		if !firstReport(1000 + i) {
+			t.Errorf("high number %d not reported", 1000+i)
+		}
+	}
+	if firstReport(5000) || firstReport(5000) || !highDropped {
+		t.Error("a number past the table's room was reported")
+	}
+	if firstReport(1003) {
+		t.Error("a remembered number reported again")
+	}
+}

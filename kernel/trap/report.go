@@ -1,8 +1,6 @@
 package trap
 
 import (
-	"unsafe"
-
 	"gokernel/arch"
 	"gokernel/kernel/console"
 	"gokernel/kernel/ksym"
@@ -61,6 +59,9 @@ func inDirectMap(p uint64) bool { return p >= mem.DirectMap && p-mem.DirectMap <
 //
 //go:nosplit
 func Report(who string, f *arch.Frame) {
+	if injectFault {
+		faultNow()
+	}
 	console.WriteString("\n")
 	console.WriteString(who)
 	console.WriteString(": ")
@@ -76,7 +77,7 @@ func Report(who string, f *arch.Frame) {
 	Symbol(f.RIP)
 	console.WriteString("\n  code")
 	if Readable(f.RIP, CodeBytes) {
-		code := (*[CodeBytes]byte)(unsafe.Pointer(uintptr(f.RIP)))
+		code := (*[CodeBytes]byte)(arch.Ptr(uintptr(f.RIP)))
 		for _, b := range code {
 			console.WriteString(" ")
 			hexByte(b)
@@ -184,7 +185,7 @@ func trace(rbp uint64) {
 		if rbp&7 != 0 || !Readable(rbp, 16) {
 			break
 		}
-		fr := (*[2]uint64)(unsafe.Pointer(uintptr(rbp)))
+		fr := (*[2]uint64)(arch.Ptr(uintptr(rbp)))
 		ret := fr[1]
 		if ret == 0 {
 			break
@@ -215,3 +216,61 @@ func reg(name string, v uint64) {
 	console.WriteString("=")
 	console.Hex(v)
 }
+
+// injectFault makes the next Report fault before it prints: the test of a
+// fault inside the fault handler (kcall's TestFaultInRep).
+var injectFault bool
+
+// FaultInNextReport arms that test fault. Ring 0, test mode only.
+//
+//go:nosplit
+func FaultInNextReport() { injectFault = true }
+
+// unmapped is in the kernel half, below the kernel stacks and above the
+// direct map: never mapped.
+const unmapped = 0xffff_ff7f_dead_0000
+
+//go:nosplit
+//go:noinline
+func faultNow() {
+	injectFault = false
+	*(*uint64)(arch.Ptr(unmapped)) = 1
+}
+
+var unexpectedSeen [4]uint64 // one bit per vector
+
+// Unexpected reports an interrupt on a vector nobody handles, once per
+// vector. Vectors beyond the interrupt controller's have no controller to
+// acknowledge.
+//
+//go:nosplit
+func Unexpected(v uint64) {
+	v &= 255
+	if unexpectedSeen[v/64]&(1<<(v%64)) == 0 {
+		unexpectedSeen[v/64] |= 1 << (v % 64)
+		console.WriteString("kernel: unexpected interrupt ")
+		console.Dec(int64(v))
+		console.WriteString("\n")
+	}
+}
+
+// breakpoints counts the int3 traps reported, from Go code or the kernel.
+var breakpoints uint64
+
+// Breakpoint reports an int3 trap, whose frame is f, and counts it; the
+// trapped code resumes after the instruction.
+//
+//go:nosplit
+func Breakpoint(f *arch.Frame) {
+	breakpoints++
+	console.WriteString("kernel: breakpoint at ")
+	console.Hex(f.RIP - 1)
+	console.WriteString(" ")
+	Symbol(f.RIP - 1)
+	console.Line("; continuing")
+}
+
+// Breakpoints returns the number of int3 traps reported since boot.
+//
+//go:nosplit
+func Breakpoints() uint64 { return breakpoints }

@@ -50,7 +50,7 @@ func TestConsoleSetting(t *testing.T) {
 		{"", `^console: vga text 80x25 cells, and serial$`, ""},
 		{"console=serial", `^console: serial only$`, ""},
 		{"console=fb", `^console: vga text 80x25 cells, and serial$`, `^console: console=fb, but there is no usable framebuffer$`},
-		{"console=tty0", `^console: vga text 80x25 cells, and serial$`, `^console: unknown console=tty0 \(vga, fb or serial\); choosing by the boot loader's screen$`},
+		{"console=tty0", `^console: vga text 80x25 cells, and serial$`, `^cmdline: console=tty0: not one of vga, fb, serial; ignored$`},
 	} {
 		t.Run(tc.cmdline, func(t *testing.T) {
 			t.Parallel()

@@ -69,7 +69,7 @@ func TestKeyboardUnknownKeymap(t *testing.T) {
 	}
 	typeKeys(t, v, "z", "esc")
 	res, _ := v.Wait()
-	expectLines(t, res, `^keyboard: unknown keymap "klingon" \(known: us, uk, de, fr, dvorak, colemak\); using us$`,
+	expectLines(t, res, `^cmdline: keymap=klingon: not one of us, uk, de, fr, dvorak, colemak; using us$`,
 		`^keyboard: line z$`, `^test keyboard: PASS$`)
 }
 

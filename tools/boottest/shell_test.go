@@ -152,7 +152,7 @@ func TestShellHalt(t *testing.T) {
 func TestShellSetting(t *testing.T) {
 	t.Parallel()
 	v := shellVM(t, vm.Options{Cmdline: "shell=maybe"})
-	want := regexp.MustCompile(`(?m)^shell: unknown setting shell=maybe \(on or off\); starting the shell\r?$`)
+	want := regexp.MustCompile(`(?m)^cmdline: shell=maybe: not one of on, off; using on\r?$`)
 	if !want.MatchString(v.Log()) {
 		t.Fatalf("no warning for shell=maybe:\n%s", v.Log())
 	}

@@ -15,6 +15,8 @@ package phys
 import (
 	"math/bits"
 	"unsafe"
+
+	"gokernel/arch"
 )
 
 // PageSize is the size of a physical frame.
@@ -104,11 +106,10 @@ func (a *Allocator) Init(bitmap uintptr, nframes uint64) {
 //
 //go:nosplit
 func (a *Allocator) word(i uint64) *uint64 {
-	base := a.bitmap
-	// Reinterpret the stored address instead of converting uintptr to
-	// unsafe.Pointer, so that checkptr (enabled by -race) accepts host
-	// tests that back the bitmap with a Go slice.
-	return (*uint64)(unsafe.Add(*(*unsafe.Pointer)(unsafe.Pointer(&base)), i<<3))
+	// arch.Ptr reinterprets the stored address rather than converting a
+	// uintptr, so that checkptr (enabled by -race) also accepts host tests
+	// that back the bitmap with a Go slice.
+	return (*uint64)(unsafe.Add(arch.Ptr(a.bitmap), i<<3))
 }
 
 // Range operations for update.

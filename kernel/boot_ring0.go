@@ -1,0 +1,45 @@
+package main
+
+import (
+	"gokernel/arch"
+	"gokernel/kernel/boot"
+	"gokernel/kernel/sched"
+)
+
+// start is the boot, in ring 0 before the Go runtime exists, from the
+// stub's hand-off (kernelEntry, start_amd64.s) to the runtime's own entry
+// in ring 3. Each phase is one call (kernel/boot); the phases print the
+// status lines. magic and info are the loader's; [imageStart, imageEnd)
+// is the kernel image with its bss, goBase the Go image's ELF header, rt0
+// the address of _rt0_amd64_linux.
+func start(magic, info, imageStart, imageEnd, goBase, rt0 uint64) {
+	vecs, sysent := stubAddrs()
+	boot.Console()                           // COM1 and the VGA text screen, for the first lines
+	boot.EarlyTraps(vecs, sysent)            // an IDT on a boot stack: a fault during boot is reported
+	boot.Loader(magic, info)                 // memory map, command line, the loader's screen: "console:", "boot:"
+	boot.Options()                           // the command line's options: a warning per problem
+	boot.Image(imageStart, imageEnd, goBase) // the Go image's segments, from its ELF header
+	boot.Memory()                            // frames, page tables, kernel stacks: "mem:"
+	boot.Traps(vecs, sysent)                 // GDT, TSS, IDT, SYSCALL and GS on the kernel's stacks
+	boot.Interrupts()                        // the interrupt controller, every line masked
+	boot.Clock()                             // the TSC's frequency, the wall clock: "clock:"
+	boot.Timer()                             // the tick on IRQ 0
+	boot.Personality()                       // system calls, the Go program's address space, the vDSO
+	f := boot.MainThread(rt0)                // the runtime's first thread, with a Linux initial stack
+	sched.Switch(f)
+	enterFrame(f) // IRETQ into _rt0_amd64_linux, interrupts on
+}
+
+// Implemented in entry_amd64.s. None is called from Go: they are entered
+// by the CPU (vectors, syscallEntry) or jumped to (trapCommon).
+func vectors()
+func trapCommon()
+func syscallEntry()
+
+// enterFrame starts running the state in f, which lies at the top of the
+// kernel stack.
+func enterFrame(f *arch.Frame)
+
+// stubAddrs returns the addresses of the interrupt stubs and the SYSCALL
+// entry, for the IDT and MSR LSTAR.
+func stubAddrs() (vectors, syscall uint64)

@@ -1,0 +1,34 @@
+package cpu
+
+import (
+	"os"
+	"regexp"
+	"strconv"
+	"testing"
+	"unsafe"
+)
+
+// The entry stubs address cpuBlock fields by offset; the offsets there must
+// match the struct.
+func TestBlockLayout(t *testing.T) {
+	src, err := os.ReadFile("../entry_amd64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c Block
+	want := map[string]uintptr{
+		"CPU_KSTACK":  unsafe.Offsetof(c.kstack),
+		"CPU_SCRATCH": unsafe.Offsetof(c.scratch),
+		"CPU_DEPTH":   unsafe.Offsetof(c.depth),
+	}
+	for name, off := range want {
+		m := regexp.MustCompile(`#define\s+` + name + `\s+(\d+)`).FindSubmatch(src)
+		if m == nil {
+			t.Errorf("%s not defined in entry_amd64.s", name)
+			continue
+		}
+		if got, _ := strconv.Atoi(string(m[1])); uintptr(got) != off {
+			t.Errorf("%s = %d in assembly, field offset %d", name, got, off)
+		}
+	}
+}

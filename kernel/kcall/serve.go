@@ -1,0 +1,129 @@
+package kcall
+
+import (
+	"unsafe"
+
+	"gokernel/arch"
+	"gokernel/kernel/clock"
+	"gokernel/kernel/console"
+	"gokernel/kernel/dev/pit"
+	"gokernel/kernel/irq"
+	"gokernel/kernel/linux"
+	"gokernel/kernel/machine"
+	"gokernel/kernel/mem"
+	"gokernel/kernel/sched"
+	"gokernel/kernel/sys"
+	"gokernel/kernel/trap"
+	"gokernel/kernel/vdso"
+)
+
+// The production operations' ring-0 handlers. Ring 0: see Dispatch.
+
+//go:nosplit
+func faultWait(*arch.Frame) uint64 {
+	sched.Block(sched.WaitFault, 0, 0)
+	return 0
+}
+
+//go:nosplit
+func faultDone(*arch.Frame) uint64 {
+	console.Line("kernel: stopped after the fault above")
+	machine.Stop(false)
+	return 0
+}
+
+// waitIRQ is the second half of the executor's race-free idle: it
+// disabled interrupts (CLI, allowed by IOPL 3), found its run queue empty,
+// and asks to sleep until an interrupt. An interrupt that arrived after
+// its CLI is still pending and wakes it as soon as the kernel enables
+// interrupts, in another thread or in the idle loop's STI;HLT: no wake-up
+// between the check and the halt is lost. The timeout is the executor's
+// next timer: the timer interrupt ends the wait then.
+//
+//go:nosplit
+func waitIRQ(f *arch.Frame) uint64 {
+	var deadline int64
+	if d := int64(f.RSI); d > 0 {
+		deadline = clock.Nanotime() + d
+	}
+	sched.Block(sched.WaitIRQ, 0, deadline)
+	return 0
+}
+
+//go:nosplit
+func enableIRQ(f *arch.Frame) uint64 {
+	if f.RSI < 16 && irq.Enable(uint8(f.RSI)) {
+		return 0
+	}
+	return linux.EINVAL.Ret()
+}
+
+//go:nosplit
+func kernelStats(f *arch.Frame) uint64 {
+	const n = uint64(unsafe.Sizeof(Stats{}))
+	b, ok := mem.UserBytes(f.RSI, n, true)
+	if !ok || uint64(len(b)) < n {
+		return linux.EFAULT.Ret()
+	}
+	s7, s15 := irq.Spurious()
+	*(*Stats)(unsafe.Pointer(&b[0])) = Stats{
+		Ticks: pit.Ticks(), TickHz: pit.Hz(), Halts: sched.Halts, Preemptions: sched.Preemptions,
+		Spurious7: s7, Spurious15: s15,
+		FreeFrames: mem.Frames.FreeCount(), TotalFrames: mem.Frames.Total(),
+		Threads: uint64(sched.Count()), Uptime: uint64(clock.Nanotime()),
+		Breakpoints: trap.Breakpoints(),
+	}
+	if vdso.Enabled {
+		(*Stats)(unsafe.Pointer(&b[0])).VDSO = 1
+	}
+	return 0
+}
+
+// maxReadPhys bounds one ReadPhys copy.
+const maxReadPhys = 1 << 20
+
+// readPhys copies R10 bytes of physical memory at RSI, through the direct
+// map, to the user buffer at RDX: how the kernel's Go code reads firmware
+// tables (SMBIOS, ACPI), which lie outside its own address space.
+//
+//go:nosplit
+func readPhys(f *arch.Frame) uint64 {
+	pa, dst, n := f.RSI, f.RDX, f.R10
+	if n > maxReadPhys || pa+n < pa || pa+n > mem.DirectMapSize {
+		return linux.EFAULT.Ret()
+	}
+	b, ok := mem.UserBytes(dst, n, true)
+	if !ok || uint64(len(b)) < n {
+		return linux.EFAULT.Ret()
+	}
+	src := (*[maxReadPhys]byte)(arch.Ptr(mem.Virt(pa)))
+	copy(b, src[:n:n])
+	return 0
+}
+
+//go:nosplit
+func reboot(*arch.Frame) uint64 {
+	machine.Reset()
+	return 0
+}
+
+//go:nosplit
+func halt(*arch.Frame) uint64 {
+	console.Line("kernel: halted; the machine may be turned off")
+	machine.Halt()
+	return 0
+}
+
+//go:nosplit
+func syscallCounts(f *arch.Frame) uint64 {
+	const n = uint64(unsafe.Sizeof(sys.Counts))
+	if f.RDX < n {
+		return linux.EINVAL.Ret()
+	}
+	b, ok := mem.UserBytes(f.RSI, n, true)
+	if !ok || uint64(len(b)) < n {
+		return linux.EFAULT.Ret()
+	}
+	*(*[sys.MaxCounted]sys.Count)(unsafe.Pointer(&b[0])) = sys.Counts
+	return 0
+}

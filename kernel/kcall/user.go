@@ -1,0 +1,86 @@
+package kcall
+
+import (
+	"syscall"
+	"time"
+	"unsafe"
+
+	"gokernel/kernel/sys"
+)
+
+// The ring-3 side: typed wrappers that the kernel's Go program calls.
+// They use syscall.Syscall, not RawSyscall, where the call may block, so
+// the runtime lends the processor to other goroutines meanwhile.
+
+func call(o Op, a1, a2, a3 uintptr) (uintptr, uintptr, error) {
+	r1, r2, e := syscall.Syscall6(Number, uintptr(o), a1, a2, a3, 0, 0)
+	if e != 0 {
+		return r1, r2, e
+	}
+	return r1, r2, nil
+}
+
+// WaitForFault blocks the calling thread until the kernel faults in ring
+// 0. Only the fault reporter calls it, on a thread of its own.
+func WaitForFault() { call(FaultWait, 0, 0, 0) }
+
+// FaultReported tells the kernel that the reporter printed its part of a
+// kernel fault; the kernel stops. It does not return.
+func FaultReported() { call(FaultDone, 0, 0, 0) }
+
+// WaitInterrupt blocks the calling thread until the next hardware
+// interrupt, or until timeout has passed if it is positive. The caller has
+// disabled interrupts (CLI) after finding nothing to do; see the
+// executor's idle in kernel/tasks.
+func WaitInterrupt(timeout time.Duration) {
+	call(WaitIRQ, uintptr(max(timeout, 0)), 0, 0)
+}
+
+// EnableInterrupt enables interrupt line irq, which must be one the
+// kernel has a handler for.
+func EnableInterrupt(irq int) error {
+	_, _, err := call(EnableIRQ, uintptr(irq), 0, 0)
+	return err
+}
+
+// ReadStats returns the ring-0 core's counters.
+func ReadStats() (Stats, error) {
+	var st Stats
+	_, _, err := call(KernelStats, uintptr(unsafe.Pointer(&st)), 0, 0)
+	return st, err
+}
+
+// ReadPhysical reads n bytes of physical memory at addr: how the
+// firmware-table parsers read the tables.
+func ReadPhysical(addr uint64, n int) ([]byte, error) {
+	b := make([]byte, n)
+	if n == 0 {
+		return b, nil
+	}
+	if _, _, err := call(ReadPhys, uintptr(addr), uintptr(unsafe.Pointer(&b[0])), uintptr(n)); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// ResetMachine resets the machine. It returns only if the ring-0 core
+// refused.
+func ResetMachine() { call(Reboot, 0, 0, 0) }
+
+// HaltMachine stops the CPU for good. It returns only if the ring-0 core
+// refused.
+func HaltMachine() { call(Halt, 0, 0, 0) }
+
+// ReadSyscallCounts returns the system-call counts since boot, indexed by
+// call number (numbers from sys.MaxCounted-1 on, the private call among
+// them, share the last entry).
+func ReadSyscallCounts() (*[sys.MaxCounted]sys.Count, error) {
+	c := new([sys.MaxCounted]sys.Count)
+	if _, _, err := call(SyscallCounts, uintptr(unsafe.Pointer(c)), unsafe.Sizeof(*c), 0); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Test makes test operation o (test mode only) and returns RAX and RDX.
+func Test(o Op, arg uintptr) (uintptr, uintptr, error) { return call(o, arg, 0, 0) }

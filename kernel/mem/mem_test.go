@@ -1,0 +1,143 @@
+package mem
+
+import (
+	"testing"
+	"unsafe"
+
+	"gokernel/arch"
+	"gokernel/kernel/linux"
+	"gokernel/kernel/mem/vma"
+)
+
+// The page tables and the page-fault decisions on the host: a Go buffer
+// stands in for physical memory (physView), so the same walk, Map,
+// UnmapRange and Fault that run in ring 0 run here.
+
+const fakeFrames = 512 // 2 MiB of "RAM"
+
+var fakeRAM, fakeBitmap []byte
+
+// fakeMachine gives the package fakeFrames of RAM (frame 0 kept back, as
+// the first MiB is on a PC), a root table, and an empty user space.
+func fakeMachine(t *testing.T) {
+	t.Helper()
+	fakeRAM = make([]byte, (fakeFrames+1)*PageSize)
+	base := (uintptr(unsafe.Pointer(&fakeRAM[0])) + PageSize - 1) &^ (PageSize - 1)
+	fakeBitmap = make([]byte, 8*((fakeFrames+63)/64))
+	physView, hostTest = base, true
+	nx = arch.PTE_NX
+	Frames.Init(uintptr(unsafe.Pointer(&fakeBitmap[0])), fakeFrames)
+	Frames.AddFree(PageSize, fakeFrames*PageSize)
+	pa, ok := allocFrame()
+	if !ok {
+		t.Fatal("no frame for the root table")
+	}
+	root = pa
+	User.Init(UserMin, UserMax)
+	t.Cleanup(func() { physView, hostTest, root = 0, false, 0 })
+}
+
+func TestMapLookupUnmap(t *testing.T) {
+	fakeMachine(t)
+	free := Frames.FreeCount()
+	const va = UserMin + 0x12345000
+	pa, _ := Frames.Alloc()
+	if !Map(va, pa, arch.PTE_U|arch.PTE_W) {
+		t.Fatal("Map failed")
+	}
+	e := Lookup(va)
+	if !e.Present() || e.Addr() != pa || e&arch.PTE_U == 0 || e&arch.PTE_W == 0 {
+		t.Fatalf("Lookup = %#x, want frame %#x, present, user, writable", uint64(e), pa)
+	}
+	// The tables on the way are user-accessible below UserMax: the leaf
+	// decides the access (SDM Vol. 3A §4.6.1).
+	pml4 := tableAt(root)[index(va, 3)]
+	if pml4&arch.PTE_U == 0 {
+		t.Error("a table above a user page is supervisor-only")
+	}
+	if Lookup(va + PageSize).Present() {
+		t.Error("the next page is mapped")
+	}
+	SetFlags(va, arch.PTE_U)
+	if e := Lookup(va); e&arch.PTE_W != 0 || e.Addr() != pa {
+		t.Errorf("SetFlags: %#x", uint64(e))
+	}
+	// Three page tables (PDPT, PD, PT) and the frame were taken; unmapping
+	// frees the frame, and skips the empty terabyte around it quickly.
+	if used := free - Frames.FreeCount(); used != 4 {
+		t.Errorf("%d frames used for one page, want 4", used)
+	}
+	UnmapRange(UserMin, UserMin+1<<40)
+	if Lookup(va).Present() || free-Frames.FreeCount() != 3 {
+		t.Errorf("after UnmapRange: %#x, %d frames still used", uint64(Lookup(va)), free-Frames.FreeCount())
+	}
+}
+
+func TestFault(t *testing.T) {
+	fakeMachine(t)
+	const (
+		rw  = UserMin + 0x100000
+		ro  = UserMin + 0x200000
+		rx  = UserMin + 0x300000
+		gap = UserMin + 0x400000
+	)
+	for _, m := range []struct {
+		at   uint64
+		prot uint32
+	}{{rw, linux.PROT_READ | linux.PROT_WRITE}, {ro, linux.PROT_READ}, {rx, linux.PROT_READ | linux.PROT_EXEC}} {
+		if _, err := User.Map(m.at, 4*PageSize, m.prot, 0, vma.Fixed); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		what string
+		addr uint64
+		ec   uint64
+		want FaultResult
+		flag arch.PTE // a flag the new entry must have, or must lack if negative
+	}{
+		{"read of a read-write page", rw + 8, 0, FaultFixed, arch.PTE_U | arch.PTE_W | arch.PTE_NX},
+		{"write of a read-write page", rw + PageSize, arch.PF_W, FaultFixed, arch.PTE_W},
+		{"read of a read-only page", ro, 0, FaultFixed, arch.PTE_U},
+		{"write of a read-only page", ro + PageSize, arch.PF_W, FaultAccess, 0},
+		{"fetch from a non-executable page", rw + 2*PageSize, arch.PF_I, FaultAccess, 0},
+		{"fetch from an executable page", rx, arch.PF_I, FaultFixed, arch.PTE_U},
+		{"a protection fault on a present page", rw + 8, arch.PF_P | arch.PF_W, FaultAccess, 0},
+		{"no area", gap, 0, FaultNoArea, 0},
+		{"below the user area", 0x1000, 0, FaultNoArea, 0},
+	} {
+		if got := Fault(c.addr, c.ec); got != c.want {
+			t.Errorf("%s: %d, want %d", c.what, got, c.want)
+			continue
+		}
+		if c.want == FaultFixed {
+			e := Lookup(uintptr(PageRoundDown(c.addr)))
+			if !e.Present() || e&c.flag != c.flag {
+				t.Errorf("%s: entry %#x lacks %#x", c.what, uint64(e), uint64(c.flag))
+			}
+			if c.addr == rx && e&arch.PTE_NX != 0 {
+				t.Errorf("%s: executable page mapped NX", c.what)
+			}
+			if c.addr == ro && e&arch.PTE_W != 0 {
+				t.Errorf("%s: read-only page mapped writable", c.what)
+			}
+		}
+	}
+	// A page zeroed on first touch, even if the frame held data before.
+	pa := Lookup(rw).Addr()
+	if b := (*[PageSize]byte)(arch.Ptr(frame(pa))); b[8] != 0 {
+		t.Error("a faulted-in page is not zero")
+	}
+	// Out of frames: FaultNoMem, and nothing half-mapped.
+	for {
+		if _, ok := Frames.Alloc(); !ok {
+			break
+		}
+	}
+	if got := Fault(rw+3*PageSize, arch.PF_W); got != FaultNoMem {
+		t.Errorf("fault with no free frame: %d, want FaultNoMem", got)
+	}
+	if Lookup(rw + 3*PageSize).Present() {
+		t.Error("a page was mapped without a frame")
+	}
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"gokernel/arch"
+	"gokernel/kernel/console"
+	"gokernel/kernel/fault"
+	"gokernel/kernel/irq"
+	"gokernel/kernel/kcall"
+	"gokernel/kernel/linux"
+	"gokernel/kernel/machine"
+	"gokernel/kernel/mem"
+	"gokernel/kernel/sched"
+	"gokernel/kernel/signal"
+	"gokernel/kernel/sys"
+	"gokernel/kernel/trap"
+)
+
+// dispatch is called by the entry stubs (entry_amd64.s) with the frame
+// they saved. It runs on the kernel stack (or an IST stack) with
+// interrupts disabled. On return the stub restores the frame, which
+// sched.Switch may have replaced with another thread's.
+//
+// Ring 0. Rules for everything reachable from here (checked by
+// tools/ring0check): no stack growth (all //go:nosplit), no allocation, no
+// write barriers (no Go pointers stored outside the stack), no runtime
+// calls but a few allow-listed copies, no locks.
+//
+//go:nosplit
+func dispatch(f *arch.Frame) {
+	switch v := f.Vector; {
+	case v == trap.VecSyscall && f.RAX == kcall.Number:
+		kcall.Dispatch(f)
+	case v == trap.VecSyscall:
+		sys.Dispatch(f)
+	case v == trap.VecNestedSyscall:
+		nestedSyscall(f)
+		return
+	case v < 32:
+		exception(f)
+	case v < irq.Base+16:
+		irq.Interrupt(f, uint8(v-irq.Base))
+	default:
+		trap.Unexpected(v)
+	}
+	if f.FromUser() {
+		sched.Switch(f)
+		signal.DeliverPending(f)
+	}
+}
+
+//go:nosplit
+func exception(f *arch.Frame) {
+	switch f.Vector {
+	case trap.VecNMI:
+		console.WriteString("kernel: NMI at ")
+		trap.Symbol(f.RIP)
+		console.Line("; continuing")
+		return
+	case trap.VecDoubleFault:
+		kernelFault(f, "kernel")
+	case trap.VecBreakpoint:
+		// int3, from Go code or the kernel: report and resume after it.
+		trap.Breakpoint(f)
+		return
+	}
+	if f.FromUser() {
+		signal.FromException(f)
+		return
+	}
+	if f.Vector == trap.VecPageFault {
+		// The kernel touching a user page not yet allocated.
+		if addr := arch.ReadCR2(); addr < mem.UserMax && mem.Fault(addr, f.ErrorCode) == mem.FaultFixed {
+			return
+		}
+	}
+	kernelFault(f, "kernel: fault in the kernel (ring 0)")
+}
+
+// kernelFault reports a fault in ring 0 and never returns to the code that
+// faulted: it enters the fault reporter's thread instead (kernel/fault).
+//
+//go:nosplit
+func kernelFault(f *arch.Frame, who string) {
+	enterFrame(fault.Kernel(f, who))
+}
+
+var nestedReported bool
+
+// nestedSyscall serves a SYSCALL made while the kernel itself runs. That
+// only happens when ring-0 Go code reached the Go runtime (a bounds check
+// or nil map write inside the kernel core, say) and the runtime is printing
+// a fatal error. The message is let through to the console and the exit
+// stops the machine; other calls fail.
+//
+//go:nosplit
+func nestedSyscall(f *arch.Frame) {
+	if !nestedReported {
+		nestedReported = true
+		console.Emergency()
+		console.WriteString("\nkernel: system call ")
+		console.Dec(int64(f.RAX))
+		console.WriteString(" from ring 0 at ")
+		trap.Symbol(f.RIP)
+		console.Line(": the Go runtime was entered from the kernel core")
+	}
+	switch f.RAX {
+	case linux.SYS_WRITE:
+		if b, ok := mem.UserBytes(f.RSI, f.RDX, false); ok {
+			console.Write(b)
+			f.RAX = f.RDX
+			return
+		}
+	case linux.SYS_EXIT, linux.SYS_EXIT_GROUP:
+		console.Line("kernel: stopped after a fatal error inside the kernel core")
+		machine.Stop(false)
+	}
+	f.RAX = linux.ENOSYS.Ret()
+}
