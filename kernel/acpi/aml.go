@@ -46,8 +46,10 @@ const (
 // a in bits 0-7 and b in bits 8-15, as ACPICA reads it. Besides
 // CheckTable's errors (on ErrChecksum the values are still returned),
 // ErrSignature for a table that is neither a DSDT nor an SSDT,
-// ErrNotFound when no NameOp defines _S5_, and ErrAML when that
-// definition is not a well-formed package of integer constants.
+// ErrNotFound when no NameOp defines _S5_, and ErrAML when no such
+// definition is a well-formed package of integer constants. A malformed
+// match does not end the search (the bytes 0x08 "_S5_" may also be a
+// method's PkgLength and name), so a later good one still wins.
 //
 //go:nosplit
 func FindS5(t []byte) (slpTypA, slpTypB uint8, err Error) {
@@ -59,6 +61,7 @@ func FindS5(t []byte) (slpTypA, slpTypB uint8, err Error) {
 		return 0, 0, ErrSignature
 	}
 	aml := tail(t, HeaderSize)
+	notFound := ErrNotFound
 	for i := 0; i+4 <= len(aml); i++ {
 		if u8(aml, i) != '_' || u8(aml, i+1) != 'S' || u8(aml, i+2) != '5' || u8(aml, i+3) != '_' {
 			continue
@@ -72,11 +75,12 @@ func FindS5(t []byte) (slpTypA, slpTypB uint8, err Error) {
 		}
 		a, b, e := s5Package(tail(aml, i+4))
 		if e != OK {
-			return 0, 0, e
+			notFound = e
+			continue
 		}
 		return a, b, err
 	}
-	return 0, 0, ErrNotFound
+	return 0, 0, notFound
 }
 
 // s5Package decodes the package that should start at aml[0].
