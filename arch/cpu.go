@@ -30,6 +30,10 @@ func StiHlt()
 // Pause hints a spin-wait loop (SDM Vol. 2B, PAUSE).
 func Pause()
 
+// Mfence orders every load and store before it against those after it
+// (SDM Vol. 2B, MFENCE).
+func Mfence()
+
 // Int3 raises a breakpoint exception, vector 3 (SDM Vol. 2A, INT3).
 func Int3()
 
@@ -67,4 +71,37 @@ func HasInvariantTSC() bool {
 	}
 	_, _, _, d := CPUID(0x80000007, 0)
 	return d&(1<<8) != 0
+}
+
+// HasAPIC reports a local APIC (CPUID.01H:EDX[9]).
+//
+//go:nosplit
+func HasAPIC() bool {
+	_, _, _, d := CPUID(1, 0)
+	return d&(1<<9) != 0
+}
+
+// HasX2APIC reports x2APIC mode (CPUID.01H:ECX[21]; SDM Vol. 3A §11.12).
+//
+//go:nosplit
+func HasX2APIC() bool {
+	_, _, c, _ := CPUID(1, 0)
+	return c&(1<<21) != 0
+}
+
+// HasTSCDeadline reports the local APIC timer's TSC-deadline mode
+// (CPUID.01H:ECX[24]; SDM Vol. 3A §11.5.4.1).
+//
+//go:nosplit
+func HasTSCDeadline() bool {
+	_, _, c, _ := CPUID(1, 0)
+	return c&(1<<24) != 0
+}
+
+// MaxLeaf returns the highest basic CPUID leaf.
+//
+//go:nosplit
+func MaxLeaf() uint32 {
+	a, _, _, _ := CPUID(0, 0)
+	return a
 }

@@ -64,3 +64,8 @@ TEXT ·Flags(SB),NOSPLIT,$0-8
 	POPQ	AX
 	MOVQ	AX, ret+0(FP)
 	RET
+
+// func Mfence()
+TEXT ·Mfence(SB),NOSPLIT,$0-0
+	MFENCE
+	RET

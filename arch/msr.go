@@ -10,7 +10,9 @@ const (
 	MSR_FS_BASE        = 0xC0000100
 	MSR_GS_BASE        = 0xC0000101
 	MSR_KERNEL_GS_BASE = 0xC0000102
-	MSR_APIC_BASE      = 0x1B
+	MSR_APIC_BASE      = 0x1B  // IA32_APIC_BASE (SDM Vol. 3A §11.4.4)
+	MSR_TSC_DEADLINE   = 0x6E0 // IA32_TSC_DEADLINE (SDM Vol. 3A §11.5.4.1)
+	MSR_X2APIC_BASE    = 0x800 // x2APIC register r is MSR 0x800 + r>>4 (§11.12.1.2)
 
 	EFER_SCE = 1 << 0  // SYSCALL enable
 	EFER_LME = 1 << 8  // long mode enable

@@ -12,6 +12,7 @@
 //	0x0000_7fff_ffff_f000  UserMax: end of the mmap area; the main thread's
 //	                       stack sits just below it
 //	0xffff_8000_0000_0000  DirectMap: all physical memory, supervisor only
+//	0xffff_fe00_0000_0000  MMIO: device registers, mapped uncached (MapMMIO)
 //	0xffff_ff80_0000_0000  KernelStacks: per-CPU stacks with guard pages
 //
 // The lower half is what the Go runtime sees as its Linux process: the
@@ -27,6 +28,8 @@ const (
 	UserMax   = 0x0000_7fff_ffff_f000
 	DirectMap = 0xffff_8000_0000_0000
 
+	MMIO         = 0xffff_fe00_0000_0000
+	MMIOSize     = 1 << 39 // one PML4 entry
 	KernelStacks = 0xffff_ff80_0000_0000
 )
 

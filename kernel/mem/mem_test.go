@@ -141,3 +141,24 @@ func TestFault(t *testing.T) {
 		t.Error("a page was mapped without a frame")
 	}
 }
+
+func TestMapMMIO(t *testing.T) {
+	fakeMachine(t)
+	mmioNext = 0
+	va, ok := MapMMIO(0xFEE00000, 0x400)
+	if !ok || va != MMIO {
+		t.Fatalf("MapMMIO = %#x, %v", va, ok)
+	}
+	e := Lookup(va)
+	if e.Addr() != 0xFEE00000 || e&(arch.PTE_PCD|arch.PTE_PWT) != arch.PTE_PCD|arch.PTE_PWT || e&arch.PTE_U != 0 {
+		t.Errorf("entry %#x: want the frame, uncached, supervisor only", uint64(e))
+	}
+	// An unaligned range keeps its offset and takes whole pages.
+	va2, ok := MapMMIO(0xFED00010, PageSize)
+	if !ok || va2 != MMIO+PageSize+0x10 || Lookup(va2+PageSize-0x10).Addr() != 0xFED01000 {
+		t.Errorf("unaligned: %#x, %v", va2, ok)
+	}
+	if _, ok := MapMMIO(0, MMIOSize+PageSize); ok {
+		t.Error("a range larger than the area was mapped")
+	}
+}

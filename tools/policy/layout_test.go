@@ -34,6 +34,11 @@ var chips = map[string]struct{ ports, mmio []uint64 }{
 	"kernel/dev/rtc":       {ports: []uint64{0x70, 0x71}},
 	"kernel/dev/chipset":   {ports: []uint64{0xCF9, 0x80}},
 	"kernel/dev/debugexit": {ports: []uint64{0xF4}},
+	// The APICs' and the HPET's usual addresses: the firmware's tables
+	// give them, and only the driver may assume one.
+	"kernel/dev/lapic":  {mmio: []uint64{0xFEE00000}},
+	"kernel/dev/ioapic": {mmio: []uint64{0xFEC00000}},
+	"kernel/dev/hpet":   {mmio: []uint64{0xFED00000}},
 }
 
 func span(lo, hi uint64) []uint64 {
