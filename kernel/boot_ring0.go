@@ -21,9 +21,10 @@ func start(magic, info, imageStart, imageEnd, goBase, rt0 uint64) {
 	boot.Image(imageStart, imageEnd, goBase) // the Go image's segments, from its ELF header
 	boot.Memory()                            // frames, page tables, kernel stacks: "mem:"
 	boot.Traps(vecs, sysent)                 // GDT, TSS, IDT, SYSCALL and GS on the kernel's stacks
-	boot.Interrupts()                        // the interrupt controller, every line masked
+	boot.Firmware()                          // the ACPI tables: MADT, FADT, HPET
+	boot.Interrupts()                        // the APICs, or the PICs, every line masked: "apic:"
 	boot.Clock()                             // the TSC's frequency, the wall clock: "clock:"
-	boot.Timer()                             // the tick on IRQ 0
+	boot.Timer()                             // the tick and the idle's wake-up, checked to fire: "timer:"
 	boot.Personality()                       // system calls, the Go program's address space, the vDSO
 	f := boot.MainThread(rt0)                // the runtime's first thread, with a Linux initial stack
 	sched.Switch(f)

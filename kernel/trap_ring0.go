@@ -37,8 +37,8 @@ func dispatch(f *arch.Frame) {
 		return
 	case v < 32:
 		exception(f)
-	case v < irq.Base+16:
-		irq.Interrupt(f, uint8(v-irq.Base))
+	case v < 256:
+		irq.Interrupt(f, uint8(v))
 	default:
 		trap.Unexpected(v)
 	}

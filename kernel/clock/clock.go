@@ -1,13 +1,18 @@
 // Package clock keeps the kernel's time: a monotonic nanosecond clock read
-// from the time-stamp counter, calibrated at boot against the 8254 PIT, and
-// the wall-clock time read once from the CMOS real-time clock.
+// from the time-stamp counter, whose frequency the CPU states or the boot
+// measures against a reference (calibrate.go, in Linux's order: CPUID
+// leaves 15h and 16h, the HPET, the ACPI PM timer, the 8254), and the
+// wall-clock time read once from the CMOS real-time clock.
+//
+// Both rings: Nanotime is //go:nosplit and runs in ring 0 (and, read
+// through the vDSO's copy of the parameters, in ring 3); the calibration
+// runs in ring 0 at boot and in the clocksources test.
 package clock
 
 import (
 	"math/bits"
 
 	"gokernel/arch"
-	"gokernel/kernel/dev/pit"
 	"gokernel/kernel/dev/rtc"
 )
 
@@ -15,26 +20,50 @@ var (
 	tscHz    uint64 // TSC ticks per second
 	tsc0     uint64 // TSC at calibration: time zero of Nanotime
 	mult     uint64 // ns = (tsc-tsc0) * mult >> 32
+	inv      uint64 // tsc-tsc0 = ns * inv >> 24
 	last     int64  // Nanotime never goes backwards, even across a TSC hiccup
 	bootUnix int64  // wall-clock seconds at time zero
-	measured bool   // false when calibration fell back to a guess
+	source   Source
 )
 
-// Init calibrates the TSC and reads the RTC. Preconditions: interrupts
-// disabled; called once at boot.
+// GuessHz is the TSC frequency assumed when nothing could measure it.
+const GuessHz = 2_000_000_000
+
+// Start starts the clock at the TSC frequency hz, which source gave, and
+// reads the RTC. Preconditions: interrupts disabled; called once at boot.
 //
 //go:nosplit
-func Init() {
-	hz, ok := pit.CalibrateTSC()
-	if !ok {
-		hz = 2_000_000_000 // no PIT answer: assume 2 GHz rather than hang
+func Start(hz uint64, s Source) {
+	lowest := uint64(minHz)
+	if s == Agreed {
+		lowest = 1_000_000 // an emulator's slow TSC, which references confirmed
 	}
-	measured = ok
+	if hz < lowest || hz > maxHz {
+		hz, s = GuessHz, Guess
+	}
+	source = s
 	tscHz = hz
 	mult = (1_000_000_000 << 32) / hz
+	inv = (hz << 24) / 1_000_000_000
 	tsc0 = arch.Rdtsc()
 	bootUnix = rtc.ReadUnix()
 }
+
+// TSCAt returns the TSC value at Nanotime ns.
+//
+//go:nosplit
+func TSCAt(ns int64) uint64 {
+	if ns < 0 {
+		ns = 0
+	}
+	hi, lo := bits.Mul64(uint64(ns), inv)
+	return tsc0 + (hi<<40 | lo>>24)
+}
+
+// ClockSource returns where the TSC's frequency came from.
+//
+//go:nosplit
+func ClockSource() Source { return source }
 
 // Nanotime returns nanoseconds since Init. It never decreases.
 //
@@ -55,10 +84,11 @@ func Nanotime() int64 {
 //go:nosplit
 func Realtime() int64 { return bootUnix*1_000_000_000 + Nanotime() }
 
-// TSCHz returns the calibrated TSC frequency and whether it was measured.
+// TSCHz returns the TSC frequency and whether it was measured or stated
+// rather than guessed.
 //
 //go:nosplit
-func TSCHz() (uint64, bool) { return tscHz, measured }
+func TSCHz() (uint64, bool) { return tscHz, source != Guess && source != None }
 
 // Params returns what a reader of the TSC needs to compute the clock
 // without the kernel: ns since boot = (TSC - tsc0) * mult >> 32, and the

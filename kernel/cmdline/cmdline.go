@@ -47,21 +47,29 @@ const (
 	Hz
 	NoVDSO
 	Systrace
+	APIC
+	X2APIC
+	TSCDeadline
+	ClockSource
 	Help
 	numOptions
 )
 
 // Options is the table. Keep it in the order of the index constants.
 var Options = [numOptions]Option{
-	Test:     {Name: "test", Kind: Word, Help: "run the in-kernel test NAME and exit QEMU with its verdict (test=list names them)"},
-	Keymap:   {Name: "keymap", Kind: Choice, Default: "us", Choices: "us|uk|de|fr|dvorak|colemak", Help: "the keyboard layout"},
-	Shell:    {Name: "shell", Kind: Choice, Default: "on", Choices: "on|off", Help: "off runs the post's keypress printer instead of the shell"},
-	Console:  {Name: "console", Kind: Choice, Choices: "vga|fb|serial", Help: "the screen console, instead of the one the boot loader's screen suggests"},
-	PS2:      {Name: "ps2", Kind: Choice, Choices: "force", Help: "force probes the 8042 even where ACPI says there is none"},
-	Hz:       {Name: "hz", Kind: Number, Default: "1000", Min: 19, Max: 10000, Help: "timer interrupts per second"},
-	NoVDSO:   {Name: "novdso", Kind: Flag, Help: "no vDSO: clock reads are system calls"},
-	Systrace: {Name: "systrace", Kind: Flag, Help: "print every system call and its result"},
-	Help:     {Name: "help", Kind: Flag, Help: "print this table at boot (cmdline=help too)"},
+	Test:        {Name: "test", Kind: Word, Help: "run the in-kernel test NAME and exit QEMU with its verdict (test=list names them)"},
+	Keymap:      {Name: "keymap", Kind: Choice, Default: "us", Choices: "us|uk|de|fr|dvorak|colemak", Help: "the keyboard layout"},
+	Shell:       {Name: "shell", Kind: Choice, Default: "on", Choices: "on|off", Help: "off runs the post's keypress printer instead of the shell"},
+	Console:     {Name: "console", Kind: Choice, Choices: "vga|fb|serial", Help: "the screen console, instead of the one the boot loader's screen suggests"},
+	PS2:         {Name: "ps2", Kind: Choice, Choices: "force", Help: "force probes the 8042 even where ACPI says there is none"},
+	Hz:          {Name: "hz", Kind: Number, Default: "1000", Min: 19, Max: 10000, Help: "timer interrupts per second"},
+	NoVDSO:      {Name: "novdso", Kind: Flag, Help: "no vDSO: clock reads are system calls"},
+	Systrace:    {Name: "systrace", Kind: Flag, Help: "print every system call and its result"},
+	APIC:        {Name: "apic", Kind: Choice, Default: "on", Choices: "on|off", Help: "off uses the 8259 PICs and the 8254 PIT instead of the APICs"},
+	X2APIC:      {Name: "x2apic", Kind: Choice, Default: "on", Choices: "on|off", Help: "off keeps the local APIC in xAPIC mode (MMIO) where x2APIC is offered"},
+	TSCDeadline: {Name: "tscdeadline", Kind: Choice, Default: "on", Choices: "on|off", Help: "off times with the APIC timer's count-down where TSC-deadline mode is offered"},
+	ClockSource: {Name: "clocksource", Kind: Choice, Choices: "cpuid|hpet|pmtimer|pit", Help: "measure the TSC against this source only"},
+	Help:        {Name: "help", Kind: Flag, Help: "print this table at boot (cmdline=help too)"},
 }
 
 // Next returns the first word of s and the rest of s after it.

@@ -33,15 +33,16 @@ type Op uint64
 
 // Production operations.
 const (
-	FaultWait     Op = 1 // the fault reporter waits for a kernel fault
-	FaultDone     Op = 2 // the fault reporter printed its part: stop
-	WaitIRQ       Op = 3 // wait until the next hardware interrupt, or RSI ns (0: no limit)
-	EnableIRQ     Op = 4 // enable interrupt line RSI (only lines with a handler)
-	KernelStats   Op = 5 // copy Stats to the buffer at RSI
-	ReadPhys      Op = 6 // copy R10 bytes of physical memory at RSI to the buffer at RDX
-	Reboot        Op = 7 // reset the machine; does not return
-	Halt          Op = 8 // stop the CPU for good; does not return
-	SyscallCounts Op = 9 // copy the system-call counts (sys.Counts) to the buffer at RSI, RDX bytes
+	FaultWait     Op = 1  // the fault reporter waits for a kernel fault
+	FaultDone     Op = 2  // the fault reporter printed its part: stop
+	WaitIRQ       Op = 3  // wait until the next hardware interrupt, or RSI ns (0: no limit)
+	EnableIRQ     Op = 4  // enable interrupt line RSI (only lines with a handler)
+	KernelStats   Op = 5  // copy Stats to the buffer at RSI
+	ReadPhys      Op = 6  // copy R10 bytes of physical memory at RSI to the buffer at RDX
+	Reboot        Op = 7  // reset the machine; does not return
+	Halt          Op = 8  // stop the CPU for good; does not return
+	SyscallCounts Op = 9  // copy the system-call counts (sys.Counts) to the buffer at RSI, RDX bytes
+	IRQTable      Op = 10 // copy the interrupt lines (irq.Table) to the buffer at RSI
 )
 
 // Test operations, served only in test mode (test=NAME on the command
@@ -54,6 +55,7 @@ const (
 	TestInt3        Op = 104 // int3 in ring 0: reported, execution resumes
 	TestBadVector   Op = 105 // INT 0x81 in ring 0: nobody handles vector 129
 	TestTickRace    Op = 106 // stop the tick with a tick pending; RAX ticks, RDX ns
+	TestCalibrate   Op = 107 // measure the TSC against clock source RSI; RAX Hz
 )
 
 // handler serves an operation in ring 0 and returns RAX: 0 or a result,
@@ -80,6 +82,7 @@ var ops = [...]op{
 	Reboot:        {"reboot", reboot, false, "reset the machine"},
 	Halt:          {"halt", halt, false, "stop the CPU for good"},
 	SyscallCounts: {"syscall-counts", syscallCounts, false, "copy the system-call counts to RSI, RDX bytes"},
+	IRQTable:      {"irq-table", irqTable, false, "copy the interrupt lines, their routes and counts to RSI"},
 
 	TestPageFault:   {"test-page-fault", testPageFault, true, "read an unmapped kernel address in ring 0"},
 	TestStackOverfl: {"test-stack-overflow", testStackOverflow, true, "overflow the kernel stack: a double fault"},
@@ -87,7 +90,8 @@ var ops = [...]op{
 	TestFaultInRep:  {"test-fault-in-report", testFaultInReport, true, "fault, and fault again inside the report"},
 	TestInt3:        {"test-int3", testInt3, true, "int3 in ring 0: reported, execution resumes"},
 	TestBadVector:   {"test-bad-vector", testBadVector, true, "INT 0x81 in ring 0: an unhandled vector, reported once"},
-	TestTickRace:    {"test-tick-race", testTickRace, true, "stop the tick with a tick pending; RAX ticks, RDX ns"},
+	TestTickRace:    {"test-tick-race", testTickRace, true, "stop the 8254's tick with a tick pending; RAX ticks, RDX ns"},
+	TestCalibrate:   {"test-calibrate", testCalibrate, true, "measure the TSC's frequency against clock source RSI"},
 }
 
 // Dispatch serves the private call whose frame is f: it runs the

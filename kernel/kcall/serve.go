@@ -6,13 +6,13 @@ import (
 	"gokernel/arch"
 	"gokernel/kernel/clock"
 	"gokernel/kernel/console"
-	"gokernel/kernel/dev/pit"
 	"gokernel/kernel/irq"
 	"gokernel/kernel/linux"
 	"gokernel/kernel/machine"
 	"gokernel/kernel/mem"
 	"gokernel/kernel/sched"
 	"gokernel/kernel/sys"
+	"gokernel/kernel/timer"
 	"gokernel/kernel/trap"
 	"gokernel/kernel/vdso"
 )
@@ -65,10 +65,13 @@ func kernelStats(f *arch.Frame) uint64 {
 	if !ok || uint64(len(b)) < n {
 		return linux.EFAULT.Ret()
 	}
-	s7, s15 := irq.Spurious()
+	s7, s15, sa := irq.Spurious()
+	tscHz, _ := clock.TSCHz()
 	*(*Stats)(unsafe.Pointer(&b[0])) = Stats{
-		Ticks: pit.Ticks(), TickHz: pit.Hz(), Halts: sched.Halts, Preemptions: sched.Preemptions,
-		Spurious7: s7, Spurious15: s15,
+		Ticks: timer.Ticks(), TickHz: timer.Hz(), Halts: sched.Halts, Preemptions: sched.Preemptions,
+		Spurious7: s7, Spurious15: s15, SpuriousAPIC: sa,
+		Timer: uint64(timer.Active()), ClockSource: uint64(clock.ClockSource()), Controller: uint64(irq.Active()),
+		TSCHz: tscHz, TimerRate: timer.LAPICHz(),
 		FreeFrames: mem.Frames.FreeCount(), TotalFrames: mem.Frames.Total(),
 		Threads: uint64(sched.Count()), Uptime: uint64(clock.Nanotime()),
 		Breakpoints: trap.Breakpoints(),
@@ -125,5 +128,16 @@ func syscallCounts(f *arch.Frame) uint64 {
 		return linux.EFAULT.Ret()
 	}
 	*(*[sys.MaxCounted]sys.Count)(unsafe.Pointer(&b[0])) = sys.Counts
+	return 0
+}
+
+//go:nosplit
+func irqTable(f *arch.Frame) uint64 {
+	const n = uint64(unsafe.Sizeof(irq.Table{}))
+	b, ok := mem.UserBytes(f.RSI, n, true)
+	if !ok || uint64(len(b)) < n {
+		return linux.EFAULT.Ret()
+	}
+	irq.Snapshot((*irq.Table)(unsafe.Pointer(&b[0])))
 	return 0
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 	"unsafe"
 
+	"gokernel/kernel/irq"
 	"gokernel/kernel/sys"
 )
 
@@ -84,3 +85,12 @@ func ReadSyscallCounts() (*[sys.MaxCounted]sys.Count, error) {
 
 // Test makes test operation o (test mode only) and returns RAX and RDX.
 func Test(o Op, arg uintptr) (uintptr, uintptr, error) { return call(o, arg, 0, 0) }
+
+// ReadIRQTable returns the interrupt controller's lines, routes and counts.
+func ReadIRQTable() (*irq.Table, error) {
+	t := new(irq.Table)
+	if _, _, err := call(IRQTable, uintptr(unsafe.Pointer(t)), 0, 0); err != nil {
+		return nil, err
+	}
+	return t, nil
+}

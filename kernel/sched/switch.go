@@ -4,8 +4,8 @@ import (
 	"gokernel/arch"
 	"gokernel/kernel/clock"
 	"gokernel/kernel/console"
-	"gokernel/kernel/dev/pit"
 	"gokernel/kernel/machine"
+	"gokernel/kernel/timer"
 )
 
 // Block marks the running thread as waiting. It keeps running until the
@@ -147,17 +147,20 @@ func Preempt(now int64) {
 // Preemptions counts the threads the timer took the CPU from.
 var Preemptions uint64
 
-// InterruptsWake is set once the timer interrupt runs: the idle loop then
-// halts until the next interrupt instead of polling the clock.
+// InterruptsWake is set once a timer is known to fire (the boot checks):
+// the idle loop then halts until the next interrupt instead of polling the
+// clock.
 var InterruptsWake bool
 
 // idle waits for the deadline (0: none) or for an interrupt that makes a
 // thread runnable. With the timer running it halts: STI;HLT enables
 // interrupts and halts in one step, so an interrupt that arrives after the
 // checks below cannot be missed, and the CPU sleeps until the next one.
-// When nothing is due for a while it also stops the periodic tick for a
-// one-shot one (pit.StopTick), so an idle machine sleeps for up to 55 ms
-// at a time. Without the timer (early boot), it polls the clock.
+// When nothing is due for a while it also stops the periodic tick and arms
+// the timer for the deadline (timer.StopTick), so an idle machine sleeps
+// until its next deadline (the 8254's counter bounds that at 55 ms).
+// Without a timer that fires (early boot, or none works), it polls the
+// clock.
 //
 //go:nosplit
 func idle(deadline int64) {
@@ -185,10 +188,10 @@ func idle(deadline int64) {
 		if wake != 0 {
 			gap = wake - now
 		}
-		pit.StopTick(gap)
+		timer.StopTick(gap)
 		arch.StiHlt()
 		arch.Cli()
-		pit.RestartTick()
+		timer.RestartTick()
 		Halts++
 	}
 }

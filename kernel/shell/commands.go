@@ -27,7 +27,8 @@ var commands = []command{
 	{"echo", "ARGS...", "print the arguments", (*Shell).echo},
 	{"tasks", "", "list the executor's tasks", (*Shell).tasks},
 	{"mem", "", "memory: Go heap, kernel frames, firmware memory map", (*Shell).mem},
-	{"uptime", "", "time since boot", (*Shell).uptime},
+	{"uptime", "", "time since boot, the timer and the clock", (*Shell).uptime},
+	{"irq", "", "interrupt lines: their input, vector and count", (*Shell).irq},
 	{"sleep", "SECONDS", "wait (fractions allowed) without blocking other tasks", (*Shell).sleep},
 	{"keymap", "NAME", "switch the keyboard layout (" + strings.Join(keyboard.LayoutNames(), ", ") + ")", (*Shell).keymap},
 	{"panic", "", "spawn a task that panics; the shell lives on", (*Shell).panicCmd},
@@ -139,6 +140,30 @@ func (sh *Shell) uptime([]string) task.Future[struct{}] {
 		sh.printf("up %v on %s\n", up, m)
 	} else {
 		sh.printf("up %v\n", up)
+	}
+	if tm, clk := sh.sys.Timekeeping(); tm != "" || clk != "" {
+		sh.printf("timer: %s; clock: %s\n", tm, clk)
+	}
+	return nil
+}
+
+func (sh *Shell) irq([]string) task.Future[struct{}] {
+	info := sh.sys.Interrupts()
+	sh.printf("interrupt controller: %s\n", info.Controller)
+	sh.printf("%-18s %4s %4s %6s %-11s %s\n", "SOURCE", "IRQ", "GSI", "VECTOR", "TRIGGER", "COUNT")
+	for _, l := range info.Lines {
+		irq, gsi := "-", "-"
+		if l.Line >= 0 {
+			irq = strconv.Itoa(l.Line)
+		}
+		if l.GSI >= 0 {
+			gsi = strconv.Itoa(l.GSI)
+		}
+		state := ""
+		if !l.Enabled {
+			state = " (masked)"
+		}
+		sh.printf("%-18s %4s %4s %6d %-11s %d%s\n", l.Name, irq, gsi, l.Vector, l.Trigger, l.Count, state)
 	}
 	return nil
 }

@@ -38,8 +38,17 @@ func (s *fakeSys) Tasks() []task.TaskInfo { return s.ex.Snapshot() }
 func (s *fakeSys) Memory() MemInfo        { return s.mem }
 func (s *fakeSys) Uptime() time.Duration  { return s.now }
 func (s *fakeSys) Machine() string        { return s.machine }
-func (s *fakeSys) Reboot()                { s.reboots++ }
-func (s *fakeSys) Halt()                  { s.halts++ }
+func (s *fakeSys) Timekeeping() (string, string) {
+	return "LAPIC one-shot at 62 MHz, 1000 Hz tick", "TSC 2596 MHz (HPET)"
+}
+func (s *fakeSys) Interrupts() IRQInfo {
+	return IRQInfo{Controller: "APIC", Lines: []IRQLine{
+		{Name: "keyboard (8042)", Line: 1, GSI: 1, Vector: 33, Trigger: "edge", Enabled: true, Count: 42},
+		{Name: "local APIC timer", Line: -1, GSI: -1, Vector: 48, Trigger: "edge", Enabled: true, Count: 1000},
+	}}
+}
+func (s *fakeSys) Reboot() { s.reboots++ }
+func (s *fakeSys) Halt()   { s.halts++ }
 
 func (s *fakeSys) Spawn(f task.Future[struct{}]) (task.TaskID, error) { return s.ex.Spawn(f) }
 
@@ -370,8 +379,17 @@ func TestShellUptime(t *testing.T) {
 		call(func() { h.sys.machine = "QEMU Standard PC (i440FX + PIIX, 1996)" }),
 		"uptime\n")
 	h.sys.now = 83*time.Second + 456789*time.Microsecond
-	checkTranscript(t, h.run(), "> uptime\nup 1m23.457s\n"+
-		"> uptime\nup 1m23.457s on QEMU Standard PC (i440FX + PIIX, 1996)\n"+ended)
+	clocks := "timer: LAPIC one-shot at 62 MHz, 1000 Hz tick; clock: TSC 2596 MHz (HPET)\n"
+	checkTranscript(t, h.run(), "> uptime\nup 1m23.457s\n"+clocks+
+		"> uptime\nup 1m23.457s on QEMU Standard PC (i440FX + PIIX, 1996)\n"+clocks+ended)
+}
+
+func TestShellIRQ(t *testing.T) {
+	h := newHarness(t, "irq\n")
+	checkTranscript(t, h.run(), "> irq\ninterrupt controller: APIC\n"+
+		"SOURCE              IRQ  GSI VECTOR TRIGGER     COUNT\n"+
+		"keyboard (8042)       1    1     33 edge        42\n"+
+		"local APIC timer      -    -     48 edge        1000\n"+ended)
 }
 
 func TestShellSleep(t *testing.T) {

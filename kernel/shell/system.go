@@ -53,6 +53,33 @@ type System interface {
 	// manufacturer and product, say "QEMU Standard PC (i440FX + PIIX,
 	// 1996)"), or is "" if unknown. uptime shows it.
 	Machine() string
+
+	// Timekeeping names the hardware that keeps time, for uptime: the
+	// event timer ("LAPIC one-shot at 62 MHz, 1000 Hz tick") and the
+	// clock ("TSC 2596 MHz, measured against the HPET").
+	Timekeeping() (timer, clock string)
+
+	// Interrupts lists the interrupt controller and its lines, for the
+	// irq command.
+	Interrupts() IRQInfo
+}
+
+// IRQInfo is what System.Interrupts reports.
+type IRQInfo struct {
+	Controller string // "APIC" or "PIC"
+	Lines      []IRQLine
+}
+
+// IRQLine is one interrupt source: an ISA line, or a vector of the local
+// APIC's own (the timer, errors, spurious).
+type IRQLine struct {
+	Name    string
+	Line    int    // the ISA line, -1 for a local APIC vector
+	GSI     int    // the I/O APIC input (global system interrupt), -1 for none
+	Vector  int    // the CPU's interrupt vector
+	Trigger string // "edge" or "level", with "low" for active low
+	Enabled bool
+	Count   uint64
 }
 
 // MemInfo is what System.Memory reports.

@@ -7,11 +7,13 @@ import (
 	"time"
 
 	"gokernel/kernel/boot"
+	"gokernel/kernel/clock"
 	"gokernel/kernel/dev/uart"
 	"gokernel/kernel/firmware"
 	"gokernel/kernel/irq"
 	"gokernel/kernel/kcall"
 	"gokernel/kernel/shell"
+	"gokernel/kernel/timer"
 	"gokernel/keyboard"
 	"gokernel/task"
 	"gokernel/task/source"
@@ -38,16 +40,15 @@ func shellTask(e *task.Executor, kbd *Keyboard, l *keyboard.Layout, m firmware.M
 	return shell.New(sys, os.Stdout).Task(shell.Merge(in...))
 }
 
-// openSerialInput opens COM1's receive stream and enables IRQ 4.
+// openSerialInput enables IRQ 4 and opens COM1's receive stream, in that
+// order: an I/O APIC pin in edge mode drops an edge that comes while it
+// is masked, and the UART holds its interrupt line up until its data is
+// read, so a byte arriving in between would silence the line for good.
 func openSerialInput() (*source.Source[byte], error) {
-	s, err := uart.Open()
-	if err != nil {
-		return nil, err
-	}
 	if err := kcall.EnableInterrupt(irq.COM1); err != nil {
 		return nil, fmt.Errorf("cannot enable IRQ 4: %v", err)
 	}
-	return s, nil
+	return uart.Open()
 }
 
 // kernelSystem is the shell's view of the kernel (shell.System): the
@@ -92,6 +93,61 @@ func (s *kernelSystem) Uptime() time.Duration {
 		return 0
 	}
 	return time.Duration(st.Uptime)
+}
+
+// Timekeeping names the timer and the clock's source from the ring-0
+// counters.
+func (s *kernelSystem) Timekeeping() (string, string) {
+	st, err := kcall.ReadStats()
+	if err != nil {
+		return "", ""
+	}
+	tm := timer.Kind(st.Timer).String()
+	if st.Timer == uint64(timer.LAPIC) {
+		tm += fmt.Sprintf(" at %d MHz", st.TimerRate/1_000_000)
+	}
+	if st.Timer != uint64(timer.None) {
+		tm += fmt.Sprintf(", %d Hz tick", st.TickHz)
+	}
+	return tm, fmt.Sprintf("TSC %d MHz (%s)", st.TSCHz/1_000_000, clock.Source(st.ClockSource))
+}
+
+// Interrupts lists the ISA lines and the local APIC's vectors.
+func (s *kernelSystem) Interrupts() shell.IRQInfo {
+	t, err := kcall.ReadIRQTable()
+	if err != nil {
+		return shell.IRQInfo{Controller: err.Error()}
+	}
+	info := shell.IRQInfo{Controller: t.Controller.String()}
+	for l, r := range t.Lines {
+		name := irq.LineName(l)
+		if name == "" && !r.Enabled && t.LineCounts[l] == 0 {
+			continue
+		}
+		if name == "" {
+			name = fmt.Sprintf("ISA line %d", l)
+		}
+		trig := "edge"
+		if r.Level {
+			trig = "level"
+		}
+		if r.ActiveLow {
+			trig += ", low"
+		}
+		info.Lines = append(info.Lines, shell.IRQLine{Name: name, Line: l, GSI: int(r.GSI),
+			Vector: int(r.Vector), Trigger: trig, Enabled: r.Enabled, Count: t.LineCounts[l]})
+	}
+	if t.Controller == irq.APIC {
+		for _, v := range []struct {
+			name  string
+			vec   int
+			count uint64
+		}{{"local APIC timer", irq.TimerVector, t.Timer}, {"APIC error", irq.ErrorVector, t.Errors}, {"APIC spurious", irq.SpuriousVector, t.Spurious}} {
+			info.Lines = append(info.Lines, shell.IRQLine{Name: v.name, Line: -1, GSI: -1, Vector: v.vec,
+				Trigger: "edge", Enabled: true, Count: v.count})
+		}
+	}
+	return info
 }
 
 var errNoKeyboard = errors.New("no PS/2 keyboard; the serial terminal keeps its own layout")

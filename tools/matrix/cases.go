@@ -28,6 +28,7 @@ type Case struct {
 	Firmware string // SeaBIOS, OVMF or BochsBIOS
 	Machine  string // QEMU -machine, or Bochs's only PC, an i440FX
 	CPU      string // QEMU -cpu, or Bochs's cpu model
+	Cmdline  string // the kernel command line (-kernel only)
 	NA       string // if set, the case cannot run here: the row says why
 }
 
@@ -36,8 +37,29 @@ func (c Case) Bochs() bool { return c.Firmware == BochsBIOS }
 
 // Name identifies the case in progress lines and serial log names.
 func (c Case) Name() string {
-	return strings.ReplaceAll(fmt.Sprintf("%s-%s-%s-%s", c.Image, c.Firmware, c.Machine, c.CPU), " ", "")
+	n := fmt.Sprintf("%s-%s-%s-%s", c.Image, c.Firmware, c.Machine, c.CPU)
+	if c.Cmdline != "" {
+		n += "-" + c.Cmdline
+	}
+	return strings.NewReplacer(" ", "", ",", "_", "=", "_").Replace(n)
 }
+
+// timerCases are the interrupt-and-timer configurations: QEMU without the
+// 8254 (as on chipsets that gate it), also without the HPET (the PM timer
+// calibrates), the PICs and the 8254 by choice, the microvm machine (no
+// PCI, two I/O APICs), and by GRUB without the 8254.
+var timerCases = []Case{
+	{Image: KernelImage, Firmware: SeaBIOS, Machine: "q35,pit=off", CPU: "qemu64"},
+	{Image: KernelImage, Firmware: SeaBIOS, Machine: "pc,pit=off", CPU: "max"},
+	{Image: KernelImage, Firmware: SeaBIOS, Machine: "q35,pit=off,hpet=off", CPU: "max"},
+	{Image: KernelImage, Firmware: SeaBIOS, Machine: "pc", CPU: "qemu64", Cmdline: "apic=off"},
+	{Image: KernelImage, Firmware: SeaBIOS, Machine: "microvm", CPU: "max"},
+	{Image: ISOImage, Firmware: SeaBIOS, Machine: "q35,pit=off", CPU: "max"},
+	{Image: ISOImage, Firmware: OVMF, Machine: "q35,pit=off,hpet=off", CPU: "max"},
+}
+
+// bochsX2APIC is the Bochs model with x2APIC and TSC-deadline.
+const bochsX2APIC = "corei7_haswell_4770"
 
 // The why of n/a rows.
 const (
@@ -74,23 +96,32 @@ func Cases(set, bochs string, haveBochs bool, bochsCPU string) ([]Case, error) {
 				}
 			}
 		}
+		cases = append(cases, timerCases...)
 	case "quick":
 		cases = append(cases, quickSet...)
 	default:
 		return nil, fmt.Errorf("-set %q: want full or quick", set)
 	}
-	b := Case{Image: ISOImage, Firmware: BochsBIOS, Machine: "Bochs i440FX", CPU: bochsCPU}
+	// Bochs's models show the APIC modes QEMU's TCG lacks: bochsCPU (Sandy
+	// Bridge by default: xAPIC, TSC-deadline) and Haswell (x2APIC,
+	// TSC-deadline), in the full set.
+	bs := []Case{{Image: ISOImage, Firmware: BochsBIOS, Machine: "Bochs i440FX", CPU: bochsCPU}}
+	if set == "full" && bochsCPU != bochsX2APIC {
+		bs = append(bs, Case{Image: ISOImage, Firmware: BochsBIOS, Machine: "Bochs i440FX", CPU: bochsX2APIC})
+	}
 	switch bochs {
 	case "off":
 		return cases, nil
 	case "auto":
 		if !haveBochs {
-			b.NA = naNoBochs
+			for i := range bs {
+				bs[i].NA = naNoBochs
+			}
 		}
 	case "on":
 		// Run even when missing: the case fails and says why.
 	default:
 		return nil, fmt.Errorf("-bochs %q: want auto, on or off", bochs)
 	}
-	return append(cases, b), nil
+	return append(cases, bs...), nil
 }

@@ -10,9 +10,10 @@ func TestFullSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 2 images x 2 firmwares x 2 machines x 2 CPUs, and Bochs.
-	if len(cases) != 17 {
-		t.Fatalf("%d cases, want 17", len(cases))
+	// 2 images x 2 firmwares x 2 machines x 2 CPUs, the timer cases, and
+	// Bochs twice (the given model and the x2APIC one).
+	if want := 16 + len(timerCases) + 2; len(cases) != want {
+		t.Fatalf("%d cases, want %d", len(cases), want)
 	}
 	seen := map[string]bool{}
 	na := 0
@@ -31,8 +32,16 @@ func TestFullSet(t *testing.T) {
 	if na != 4 {
 		t.Errorf("%d n/a cases, want the 4 -kernel x OVMF ones", na)
 	}
-	if b := cases[16]; !b.Bochs() || b.Image != ISOImage || b.CPU != "ryzen" || b.NA != "" {
-		t.Errorf("last case %+v, want the Bochs ISO row", b)
+	if b := cases[len(cases)-2]; !b.Bochs() || b.Image != ISOImage || b.CPU != "ryzen" || b.NA != "" {
+		t.Errorf("case %+v, want the Bochs ISO row", b)
+	}
+	if b := cases[len(cases)-1]; !b.Bochs() || b.CPU != bochsX2APIC {
+		t.Errorf("last case %+v, want the x2APIC Bochs row", b)
+	}
+	for _, c := range timerCases {
+		if !seen[c.Name()] {
+			t.Errorf("timer case %s missing", c.Name())
+		}
 	}
 }
 

@@ -18,6 +18,9 @@ import (
 type Facts struct {
 	Boot        string   // multiboot1 or multiboot2
 	Console     string   // "framebuffer WxHxBPP", "vga text" or "serial"
+	Interrupts  string   // "xAPIC", "x2APIC" or "PIC"
+	Timer       string   // "TSC-deadline", "LAPIC one-shot", "PIT" or "none"
+	Clock       string   // the TSC's source: "HPET", "PM timer", "PIT", ...
 	MachineName string   // shortened machine: name
 	Notes       []string // lines that report a problem (keyboard:, console: trouble)
 }
@@ -26,6 +29,9 @@ var (
 	bootRE    = regexp.MustCompile(`^boot: (multiboot\d)$`)
 	fbRE      = regexp.MustCompile(`^console: framebuffer (\d+x\d+x\d+) `)
 	machineRE = regexp.MustCompile(`^machine: (.*)$`)
+	apicRE    = regexp.MustCompile(`^apic: (xAPIC|x2APIC|off)\b`)
+	timerRE   = regexp.MustCompile(`^timer: (TSC-deadline|LAPIC one-shot|PIT|no timer fires)\b`)
+	clockRE   = regexp.MustCompile(`^clock: TSC \d+ MHz \((.*)\)$`)
 	// QEMU's SMBIOS product names: "Standard PC (Q35 + ICH9, 2009)".
 	qemuPCRE = regexp.MustCompile(`^QEMU Standard PC \(([^,()]+), \d{4}\)`)
 )
@@ -52,6 +58,12 @@ func ParseFacts(lines []string) Facts {
 			f.Notes = append(f.Notes, l)
 		case machineRE.MatchString(l):
 			f.MachineName = ShortMachine(machineRE.FindStringSubmatch(l)[1])
+		case apicRE.MatchString(l):
+			f.Interrupts = strings.Replace(apicRE.FindStringSubmatch(l)[1], "off", "PIC", 1)
+		case timerRE.MatchString(l):
+			f.Timer = strings.Replace(timerRE.FindStringSubmatch(l)[1], "no timer fires", "none", 1)
+		case clockRE.MatchString(l):
+			f.Clock = clockRE.FindStringSubmatch(l)[1]
 		}
 		if l == "ready" {
 			break

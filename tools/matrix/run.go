@@ -83,6 +83,7 @@ func start(c Case, cfg Config) (*vm.VM, error) {
 		Args: []string{"-machine", c.Machine, "-cpu", c.CPU}}
 	if c.Image == KernelImage {
 		o.Kernel = cfg.Kernel
+		o.Cmdline = c.Cmdline
 	} else {
 		o.ISO = cfg.ISO
 	}

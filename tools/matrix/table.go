@@ -28,7 +28,7 @@ func (o Outcome) Result() string {
 	return "PASS"
 }
 
-var header = []string{"Image", "Firmware", "Machine", "CPU", "Boot", "Console", "Machine name", "Time to ready", "Result"}
+var header = []string{"Image", "Firmware", "Machine", "CPU", "Boot", "Console", "Interrupts", "Timer", "TSC from", "Machine name", "Time to ready", "Result"}
 
 // WriteTable writes the outcomes as a Markdown table, one row each.
 func WriteTable(w io.Writer, outcomes []Outcome) {
@@ -49,7 +49,12 @@ func WriteTable(w io.Writer, outcomes []Outcome) {
 		if o.Ready > 0 {
 			ready = fmt.Sprintf("%.2fs", o.Ready.Seconds())
 		}
-		row(string(o.Image), o.Firmware, o.Machine, o.CPU, dash(o.Boot), dash(o.Console), dash(o.MachineName), ready, o.Result())
+		machine := o.Machine
+		if o.Cmdline != "" {
+			machine += " (" + o.Cmdline + ")"
+		}
+		row(string(o.Image), o.Firmware, machine, o.CPU, dash(o.Boot), dash(o.Console),
+			dash(o.Interrupts), dash(o.Timer), dash(o.Clock), dash(o.MachineName), ready, o.Result())
 	}
 }
 

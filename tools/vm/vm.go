@@ -416,6 +416,17 @@ func (v *VM) ExpectRegexp(re *regexp.Regexp, timeout time.Duration) ([]string, e
 	return m, err
 }
 
+// ExpectRegexpTimed is ExpectRegexp returning the line with its arrival
+// time too.
+func (v *VM) ExpectRegexpTimed(re *regexp.Regexp, timeout time.Duration) (Line, []string, error) {
+	var m []string
+	l, err := v.expect("/"+re.String()+"/", func(s string) bool {
+		m = re.FindStringSubmatch(s)
+		return m != nil
+	}, false, timeout)
+	return l, m, err
+}
+
 func (v *VM) expect(what string, match func(string) bool, partial bool, timeout time.Duration) (Line, error) {
 	var deadline <-chan time.Time
 	if timeout > 0 {

@@ -57,6 +57,18 @@ func writeMask() {
 	arch.Outb(slaveData, uint8(mask>>8))
 }
 
+// Present reports whether there is a master 8259: as Linux's probe_8259A
+// does, it writes a mask (every line but the cascade) to the master's mask
+// register and reads it back; with no chip the bus reads all ones. The
+// mask write is the only access; on a real 8259 it is harmless.
+//
+//go:nosplit
+func Present() bool {
+	const probe = 0xFF &^ (1 << cascade)
+	arch.Outb(masterData, probe)
+	return arch.Inb(masterData) == probe
+}
+
 // Unmask enables IRQ irq (0-15); a slave IRQ also enables the cascade.
 //
 //go:nosplit

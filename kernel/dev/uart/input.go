@@ -31,7 +31,10 @@ var (
 )
 
 // Open returns the stream of received bytes and enables the UART's
-// receive interrupt. The caller then enables IRQ 4.
+// receive interrupt, with IRQ 4 already enabled by the caller. Bytes that
+// arrived before are queued at once: the UART keeps its interrupt line up
+// while it holds data, and an edge-triggered input would not see the
+// line rise again.
 func Open() (*source.Source[byte], error) {
 	s, err := source.New[byte](QueueSize)
 	if err != nil {
@@ -40,7 +43,10 @@ func Open() (*source.Source[byte], error) {
 	if !current.CompareAndSwap(nil, s) {
 		return nil, ErrOpen
 	}
+	arch.Cli() // the drain below must not race the interrupt handler's
 	arch.Outb(com1+regIER, ierRxData)
+	Interrupt()
+	arch.Sti()
 	return s, nil
 }
 

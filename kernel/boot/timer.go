@@ -1,0 +1,112 @@
+package boot
+
+import (
+	"gokernel/arch"
+	"gokernel/kernel/clock"
+	"gokernel/kernel/cmdline"
+	"gokernel/kernel/console"
+	"gokernel/kernel/dev/lapic"
+	"gokernel/kernel/irq"
+	"gokernel/kernel/sched"
+	"gokernel/kernel/timer"
+)
+
+// Timer starts the event timer at hz= ticks a second and prints the
+// "timer:" line. With the APICs: the local APIC timer in TSC-deadline
+// mode where the CPU has it (and tscdeadline=off does not forbid it), else
+// counting down at a rate measured against the TSC; the 8254 only when
+// neither works. With the PICs, the 8254. Each is checked: if its
+// interrupt does not come within checkTime, the next is tried. If none
+// fires, the kernel says so and the idle loop polls the clock instead of
+// halting, so time keeps working.
+//
+//go:nosplit
+func Timer() {
+	hz := cmdline.Get(cmdline.Hz).Num
+	if irq.Active() == irq.APIC {
+		if arch.HasTSCDeadline() && !off(cmdline.TSCDeadline) {
+			timer.UseLAPIC(hz, irq.TimerVector, true, 0)
+			if fires("TSC-deadline timer") {
+				timerLine("TSC-deadline", 0)
+				return
+			}
+		}
+		if rate, ok := measureLAPIC(); ok {
+			timer.UseLAPIC(hz, irq.TimerVector, false, rate)
+			if fires("LAPIC timer") {
+				timerLine("LAPIC one-shot at ", rate)
+				return
+			}
+		} else {
+			console.Line("timer: the LAPIC timer does not count")
+		}
+		timer.Off()
+	}
+	timer.UsePIT(hz)
+	if irq.Enable(irq.Timer) && fires("PIT") {
+		timerLine("PIT", 0)
+		return
+	}
+	timer.Off()
+	sched.InterruptsWake = false
+	console.Line("timer: no timer fires; the idle loop polls the clock instead of halting (time keeps working, at a cost)")
+}
+
+// checkTime bounds the wait for a timer's first interrupt.
+const checkTime = 50_000_000 // ns
+
+// fires enables interrupts until the timer has interrupted twice or
+// checkTime has passed, polling the clock (a halt might never end), and
+// reports whether it did; if not it says so, naming it.
+//
+//go:nosplit
+func fires(name string) bool {
+	f0 := timer.Fired()
+	end := clock.Nanotime() + checkTime
+	for timer.Fired()-f0 < 2 && clock.Nanotime() < end {
+		arch.Sti()
+		arch.Pause()
+		arch.Cli()
+	}
+	if timer.Fired()-f0 >= 2 {
+		sched.InterruptsWake = true
+		return true
+	}
+	console.WriteString("timer: the ")
+	console.WriteString(name)
+	console.Line(" does not fire; trying the next")
+	return false
+}
+
+// measureLAPIC measures the APIC timer's count-down rate (after its
+// divider) against the TSC clock over about 10 ms.
+//
+//go:nosplit
+func measureLAPIC() (uint64, bool) {
+	lapic.MeasureStart()
+	t0 := clock.Nanotime()
+	c0 := lapic.Count()
+	for clock.Nanotime()-t0 < 10_000_000 {
+		arch.Pause()
+	}
+	c1 := lapic.Count()
+	ns := uint64(clock.Nanotime() - t0)
+	lapic.StopTimer()
+	if c1 >= c0 || ns == 0 {
+		return 0, false
+	}
+	return (uint64(c0-c1) * 1_000_000_000) / ns, true
+}
+
+//go:nosplit
+func timerLine(what string, rate uint64) {
+	console.WriteString("timer: ")
+	console.WriteString(what)
+	if rate != 0 {
+		console.Dec(int64(rate / 1_000_000))
+		console.WriteString(" MHz")
+	}
+	console.WriteString(", ")
+	console.Dec(int64(timer.Hz()))
+	console.Line(" Hz tick")
+}

@@ -1,0 +1,155 @@
+package boottest
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"gokernel/tools/vm"
+)
+
+// machine is an interrupt-and-timer configuration: a QEMU machine, CPU
+// and command line, with the boot lines it must show.
+type machine struct {
+	name    string
+	args    []string
+	cmdline string
+	lines   []string // patterns the boot must print
+	skip    string   // a test that cannot pass there: firmware without ACPI
+}
+
+// machines are the configurations the APIC work must survive: QEMU's
+// default i440FX, Q35, both without the 8254 (as on chipsets that gate
+// it), Q35 without the 8254 and the HPET (the PM timer calibrates), the
+// max and qemu64 CPUs, the PICs and the 8254 (apic=off), no ACPI at all,
+// and a CPU without a local APIC. (QEMU 7.2's TCG offers neither x2APIC
+// nor TSC-deadline, even with -cpu max; the Bochs rows of the boot matrix
+// show both.)
+var machines = []machine{
+	{"q35", []string{"-machine", "q35"}, "", []string{`^apic: xAPIC id 0, IOAPIC at 0xfec00000 \(24 lines\), PIC masked$`, `^clock: TSC \d+ MHz \(HPET\)$`, `^timer: LAPIC one-shot at \d+ MHz`}, ""},
+	{"q35,pit=off", []string{"-machine", "q35,pit=off"}, "", []string{`^apic: xAPIC`, `^clock: TSC \d+ MHz \(HPET\)$`, `^timer: LAPIC one-shot`}, ""},
+	{"pc,pit=off", []string{"-machine", "pc,pit=off"}, "", []string{`^apic: xAPIC`, `^clock: TSC \d+ MHz \(HPET\)$`, `^timer: LAPIC one-shot`}, ""},
+	{"q35,pit=off,hpet=off", []string{"-machine", "q35,pit=off,hpet=off"}, "", []string{`^apic: xAPIC`, `^clock: TSC \d+ MHz \(PM timer\)$`, `^timer: LAPIC one-shot`}, ""},
+	{"cpu=max", []string{"-cpu", "max"}, "", []string{`^apic: xAPIC`, `^timer: LAPIC one-shot`}, ""},
+	{"cpu=qemu64", []string{"-cpu", "qemu64"}, "", []string{`^apic: xAPIC`, `^timer: LAPIC one-shot`}, ""},
+	{"apic=off", nil, "apic=off", []string{`^apic: off \(apic=off\); the 8259 PICs$`, `^timer: PIT, 1000 Hz tick$`}, ""},
+	{"acpi=off", []string{"-machine", "pc,acpi=off"}, "", []string{`^acpi: no RSDP`, `^apic: off \(no usable MADT\); the 8259 PICs$`, `^clock: TSC \d+ MHz \(PIT\)$`, `^timer: PIT`}, "firmware"},
+	{"no local APIC", []string{"-cpu", "qemu64,-apic"}, "", []string{`^apic: off \(the CPU has no local APIC\); the 8259 PICs$`, `^timer: PIT`}, ""},
+}
+
+// timing are the tests that measure time: they run one at a time, before
+// the others (see TestTiming).
+var timing = map[string]bool{"ticks": true, "sleep": true, "timers": true, "idle": true, "preempt": true, "clock": true, "clocksources": true}
+
+// inKernelTests reads test=list: the names of the tests that pass and of
+// those that fail on purpose.
+func inKernelTests(t *testing.T) (passes, fails []string) {
+	t.Helper()
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Memory: "64M", Cmdline: "test=list"})
+	res, err := v.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`^test (\w+): [a-z ]+, (passes|fails|keys):`)
+	for _, l := range res.Lines {
+		if m := re.FindStringSubmatch(l.Text); m != nil {
+			switch m[2] {
+			case "passes":
+				passes = append(passes, m[1])
+			case "fails":
+				fails = append(fails, m[1])
+			}
+		}
+	}
+	if len(passes) < 20 || len(fails) < 4 {
+		t.Fatalf("test=list gave %d passing and %d failing tests", len(passes), len(fails))
+	}
+	return passes, fails
+}
+
+// TestMachines boots every in-kernel test under every configuration: the
+// ones that pass must pass, the ones that fail on purpose must fail with
+// the fail status (not hang, not reset), and test=keyboard must read keys
+// typed through QMP, which travel IRQ 1 through the I/O APIC or the PIC.
+func TestMachines(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots every test under every configuration")
+	}
+	kernel := artifact(t, "kernel.elf")
+	passes, fails := inKernelTests(t)
+	for _, m := range machines {
+		t.Run(m.name, func(t *testing.T) {
+			opts := func(name string) vm.Options {
+				return vm.Options{Kernel: kernel, Memory: "64M", Args: m.args, Cmdline: m.cmdline,
+					Name: "machines-" + strings.ReplaceAll(m.name, " ", "-") + "-" + name}
+			}
+			for _, name := range passes {
+				if !timing[name] {
+					continue
+				}
+				res := vm.RunTest(t, opts(name), name)
+				if name == "ticks" {
+					expectLines(t, res, m.lines...)
+				}
+			}
+			for _, name := range passes {
+				if timing[name] || name == m.skip {
+					continue
+				}
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					vm.RunTest(t, opts(name), name)
+				})
+			}
+			for _, name := range fails {
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					o := opts(name)
+					o.Cmdline = strings.TrimSpace(o.Cmdline + " test=" + name)
+					v := vm.StartT(t, o)
+					res, err := v.Wait()
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !res.Failed() {
+						t.Errorf("test=%s: QEMU %s, want the fail status\n%s", name, res.Meaning(), res.Report())
+					}
+				})
+			}
+			t.Run("keyboard", func(t *testing.T) {
+				t.Parallel()
+				o := opts("keyboard")
+				o.Cmdline = strings.TrimSpace(o.Cmdline + " test=keyboard")
+				o.QMP = true
+				v := vm.StartT(t, o)
+				if _, err := v.Expect("keyboard: ready (layout us)", 30*time.Second); err != nil {
+					t.Fatal(err)
+				}
+				typeKeys(t, v, "o", "k", "ret", "esc")
+				res, _ := v.Wait()
+				expectLines(t, res, `^keyboard: line ok$`, `^test keyboard: PASS$`)
+			})
+		})
+	}
+}
+
+// TestMicrovm boots QEMU's microvm machine (no PCI, an I/O APIC, no
+// 8042) to the shell on COM1, and sleeps with the executor's timers.
+func TestMicrovm(t *testing.T) {
+	t.Parallel()
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Memory: "64M", Args: []string{"-machine", "microvm"}})
+	expectLine(t, v, `^timer: LAPIC one-shot`)
+	expectLine(t, v, `^ready$`)
+	start := time.Now()
+	if err := v.SendSerial("sleep 0.5\r"); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.SendSerial("echo slept\r"); err != nil {
+		t.Fatal(err)
+	}
+	expectLine(t, v, `^slept$`)
+	if d := time.Since(start); d < 500*time.Millisecond {
+		t.Errorf("sleep 0.5 returned after %v", d)
+	}
+}
