@@ -244,24 +244,37 @@ var epollOpReported bool
 
 //go:nosplit
 func sysEpollWait(f *arch.Frame) uint64 {
-	return epollWait(arg1(f), arg2(f), arg3(f), int64(int32(arg4(f))), linux.SYS_EPOLL_WAIT)
+	return epollWait(arg1(f), arg2(f), int32(arg3(f)), int64(int32(arg4(f))), linux.SYS_EPOLL_WAIT)
 }
 
 //go:nosplit
 func sysEpollPwait(f *arch.Frame) uint64 {
-	return epollWait(arg1(f), arg2(f), arg3(f), int64(int32(arg4(f))), linux.SYS_EPOLL_PWAIT)
+	return epollWait(arg1(f), arg2(f), int32(arg3(f)), int64(int32(arg4(f))), linux.SYS_EPOLL_PWAIT)
 }
 
+// epMaxEvents is Linux's EP_MAX_EVENTS (fs/eventpoll.c): INT_MAX divided
+// by the size of struct epoll_event.
+const epMaxEvents = 0x7fffffff / linux.EpollEventSize
+
 // epollWait reports ready descriptors, or blocks until one is ready or the
-// timeout (in ms; negative: none) passes. A wake-up restarts the call.
+// timeout (in ms; negative: none) passes. A wake-up restarts the call. The
+// checks come in the order of Linux's do_epoll_wait: maxevents, then the
+// whole events array lying in user space (access_ok), then the descriptor.
 //
 //go:nosplit
-func epollWait(epfd, events, max uint64, timeoutMs int64, nr uint64) uint64 {
+func epollWait(epfd, events uint64, maxevents int32, timeoutMs int64, nr uint64) uint64 {
+	if maxevents <= 0 || maxevents > epMaxEvents {
+		return linux.EINVAL.Ret()
+	}
+	max := uint64(maxevents)
+	if size := max * linux.EpollEventSize; events > mem.UserMax || size > mem.UserMax-events {
+		return linux.EFAULT.Ret()
+	}
 	ep := lookup(epfd)
 	if ep == nil {
 		return linux.EBADF.Ret()
 	}
-	if ep.kind != fdEpoll || int64(max) <= 0 {
+	if ep.kind != fdEpoll {
 		return linux.EINVAL.Ret()
 	}
 	n := uint64(0)

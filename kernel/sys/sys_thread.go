@@ -128,6 +128,11 @@ var futexOpReported bool
 //go:nosplit
 func sysFutex(f *arch.Frame) uint64 {
 	addr, op, val, timeout := arg1(f), arg2(f), uint32(arg3(f)), arg4(f)
+	if addr&3 != 0 {
+		// A futex word is a naturally aligned u32 (kernel/futex/core.c,
+		// get_futex_key), whatever the operation.
+		return linux.EINVAL.Ret()
+	}
 	switch op &^ (linux.FUTEX_PRIVATE_FLAG | linux.FUTEX_CLOCK_REALTIME) {
 	case linux.FUTEX_WAIT:
 		cur, ok := mem.UserU32(addr)
@@ -148,9 +153,6 @@ func sysFutex(f *arch.Frame) uint64 {
 		sched.Block(sched.WaitFutex, addr, deadline)
 		return 0
 	case linux.FUTEX_WAKE:
-		if addr&3 != 0 {
-			return linux.EINVAL.Ret()
-		}
 		n := int(int32(val))
 		if n < 0 {
 			n = 0
@@ -167,7 +169,8 @@ func sysFutex(f *arch.Frame) uint64 {
 }
 
 // relDeadline reads a relative timespec at addr and returns the
-// clock.Nanotime() value at which it expires (never 0, which means none).
+// clock.Nanotime() value at which it expires (never 0, which means none;
+// at most farFuture).
 //
 //go:nosplit
 func relDeadline(addr uint64) (int64, linux.Errno) {
@@ -175,16 +178,13 @@ func relDeadline(addr uint64) (int64, linux.Errno) {
 	if !ok {
 		return 0, linux.EFAULT
 	}
-	if ts.Sec < 0 || ts.Nsec < 0 || ts.Nsec >= 1_000_000_000 {
-		return 0, linux.EINVAL
+	ns, e := timespecNs(ts)
+	if e != 0 {
+		return 0, e
 	}
-	d := clock.Nanotime()
-	if ts.Sec > (1<<62)/1_000_000_000 {
-		return 1 << 62, 0
+	now := clock.Nanotime()
+	if ns >= farFuture-now {
+		return farFuture, 0
 	}
-	d += ts.Sec*1_000_000_000 + ts.Nsec
-	if d <= 0 {
-		d = 1
-	}
-	return d, 0
+	return max(now+ns, 1), 0
 }
