@@ -2,9 +2,17 @@ package ktest
 
 import (
 	"fmt"
+	"runtime"
 	"syscall"
 	"time"
+
+	"gokernel/kernel/linux"
 )
+
+// Implemented in badcalls_amd64.s.
+func withFS(fs uintptr) (setErr, pid, fsAfter uintptr)
+func faultWithFS(fs uintptr)
+func cloneExit(flags, tls uintptr) (tid uintptr)
 
 // Regression tests for calls that once hung, stopped or faulted the
 // kernel (issue 18). Each is its own test so that one that hangs cannot
@@ -13,6 +21,8 @@ import (
 func init() {
 	register("system calls",
 		Test{Name: "munmaplow", Run: testMunmapLow, Note: "munmap below the user minimum unmaps nothing there and returns 0"},
+		Test{Name: "badfs", Run: testBadFS, Note: "a thread whose FS base points at nothing makes system calls and is switched; bad TLS addresses get EPERM"},
+		Test{Name: "badfsfault", Run: testBadFSFault, Outcome: Fails, Note: "a thread that reads TLS through a bad FS base gets SIGSEGV, which kills the program as on Linux"},
 	)
 }
 
@@ -71,4 +81,55 @@ func testMunmapLow() error {
 	}
 	fmt.Println("munmaplow: munmap below the user minimum unmapped nothing; the kernel is fine")
 	return nil
+}
+
+// noTLS is a canonical user address with nothing mapped: a valid FS base
+// that points at nothing.
+const noTLS = 0x10000
+
+// nonCanonical are FS bases no thread may have: WRMSR of one raises #GP
+// on real hardware.
+var nonCanonical = []uintptr{0x0000_8000_0000_0000, 0xffff_8000_0000_0000, 0x7fff_ffff_f000, ^uintptr(0)}
+
+// testBadFS: arch_prctl(ARCH_SET_FS, 0x10000) is accepted, as on Linux;
+// the kernel once read g from FS:-8 on every entry (the ABI0 wrapper of
+// its dispatch function), so the thread's next system call or interrupt
+// faulted in ring 0, again and again. Non-canonical bases are refused by
+// arch_prctl and clone(CLONE_SETTLS) with EPERM, as Linux's
+// do_arch_prctl_64 refuses bases at or above TASK_SIZE_MAX.
+func testBadFS() error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	setErr, pid, fsAfter := withFS(noTLS)
+	if setErr != 0 {
+		return fmt.Errorf("arch_prctl(ARCH_SET_FS, %#x) = %d, want 0", noTLS, int(setErr))
+	}
+	if pid != 1 || fsAfter != noTLS {
+		return fmt.Errorf("with FS at %#x: getpid %d (want 1), FS read back %#x", noTLS, pid, fsAfter)
+	}
+	for _, fs := range nonCanonical {
+		if _, _, e := syscall.RawSyscall(linux.SYS_ARCH_PRCTL, linux.ARCH_SET_FS, fs, 0); e != syscall.EPERM {
+			return fmt.Errorf("arch_prctl(ARCH_SET_FS, %#x): %v, want EPERM", fs, e)
+		}
+		const flags = linux.CLONE_VM | linux.CLONE_FS | linux.CLONE_FILES | linux.CLONE_SIGHAND |
+			linux.CLONE_SYSVSEM | linux.CLONE_THREAD | linux.CLONE_SETTLS
+		if tid := cloneExit(flags, fs); syscall.Errno(-tid) != syscall.EPERM {
+			return fmt.Errorf("clone(CLONE_SETTLS, tls %#x) = %d, want -EPERM", fs, int(tid))
+		}
+	}
+	if err := alive(); err != nil {
+		return err
+	}
+	fmt.Printf("badfs: system calls, a yield and timer ticks with FS at %#x; non-canonical bases refused\n", noTLS)
+	return nil
+}
+
+// testBadFSFault reads TLS through an FS base that points at nothing. The
+// fault is the thread's: SIGSEGV, whose handler faults the same way; the
+// second SIGSEGV is blocked, so the program dies, as on Linux. It never
+// returns.
+func testBadFSFault() error {
+	runtime.LockOSThread()
+	faultWithFS(noTLS)
+	return fmt.Errorf("read through FS at %#x did not fault", noTLS)
 }

@@ -4,6 +4,7 @@ import (
 	"gokernel/arch"
 	"gokernel/kernel/clock"
 	"gokernel/kernel/console"
+	"gokernel/kernel/cpu"
 	"gokernel/kernel/linux"
 	"gokernel/kernel/machine"
 	"gokernel/kernel/mem"
@@ -30,8 +31,13 @@ func sysClone(f *arch.Frame) uint64 {
 		console.Line(" not supported (threads only) -> EINVAL")
 		return linux.EINVAL.Ret()
 	}
-	fs := arch.Rdmsr(arch.MSR_FS_BASE)
+	fs := cpu.UserFS()
 	if flags&linux.CLONE_SETTLS != 0 {
+		// Linux's copy_thread sets the TLS through do_arch_prctl_64
+		// (arch/x86/kernel/process.c, set_new_tls): the same check.
+		if !fsBaseOK(tls) {
+			return linux.EPERM.Ret()
+		}
 		fs = tls
 	}
 	t, ok := sched.New(f, fs)
@@ -100,18 +106,27 @@ func sysSchedGetaffinity(f *arch.Frame) uint64 {
 	return 8
 }
 
+// fsBaseOK reports whether a thread may have FS base fs: Linux's
+// do_arch_prctl_64 (arch/x86/kernel/process_64.c) refuses bases at or
+// above TASK_SIZE_MAX with EPERM, which keeps them canonical (a WRMSR of a
+// non-canonical base raises #GP). A canonical base that points at nothing
+// is allowed: the thread's own TLS reads fault, as on Linux.
+//
+//go:nosplit
+func fsBaseOK(fs uint64) bool { return fs < mem.UserMax }
+
 //go:nosplit
 func sysArchPrctl(f *arch.Frame) uint64 {
 	code, addr := arg1(f), arg2(f)
 	switch code {
 	case linux.ARCH_SET_FS:
-		if addr >= mem.UserMax {
+		if !fsBaseOK(addr) {
 			return linux.EPERM.Ret()
 		}
-		arch.Wrmsr(arch.MSR_FS_BASE, addr)
+		cpu.SetUserFS(addr) // loaded on the return to ring 3
 		return 0
 	case linux.ARCH_GET_FS:
-		if !mem.PutUser64(addr, arch.Rdmsr(arch.MSR_FS_BASE)) {
+		if !mem.PutUser64(addr, cpu.UserFS()) {
 			return linux.EFAULT.Ret()
 		}
 		return 0

@@ -16,6 +16,7 @@ func TestBadCallTests(t *testing.T) {
 		lines []string
 	}{
 		{"munmaplow", []string{`^munmaplow: munmap below the user minimum unmapped nothing; the kernel is fine$`}},
+		{"badfs", []string{`^badfs: system calls, a yield and timer ticks with FS at 0x10000; non-canonical bases refused$`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -23,4 +24,23 @@ func TestBadCallTests(t *testing.T) {
 			expectLines(t, res, tc.lines...)
 		})
 	}
+}
+
+// A thread that reads its TLS through an FS base that points at nothing
+// gets SIGSEGV; the runtime's handler reads g the same way, and the second
+// SIGSEGV is blocked, so the program dies, as on Linux: the kernel says
+// why and QEMU exits with the fail status.
+func TestBadFSFault(t *testing.T) {
+	t.Parallel()
+	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Memory: "64M", Cmdline: "test=badfsfault"})
+	res, err := v.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Failed() {
+		t.Errorf("QEMU %s, want the fail status 35\n%s", res.Meaning(), res.Report())
+	}
+	expectLines(t, res, `^kernel: cannot deliver signal 11 to the Go runtime: the signal is blocked$`,
+		`^kernel: fatal fault in Go code \(ring 3\): page fault \(vector 14\)`, `^  address \(cr2\) 0xfff8$`,
+		`^  rip 0x[0-9a-f]+ runtime\.sigtramp`)
 }
