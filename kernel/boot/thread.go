@@ -26,11 +26,13 @@ const userStackSize = 8 << 20 // the main thread's stack area, faulted in on use
 //go:nosplit
 func Personality() {
 	sys.Init()
-	mem.InitUser(segs[:nsegs])
+	if !mem.InitUser(segs[:nsegs]) {
+		fail("boot: out of memory for the zero page", "")
+	}
 	if !cmdline.Get(cmdline.NoVDSO).Set {
 		setupVDSO()
 	}
-	sys.LowWater = max(mem.Frames.Total()*mem.PageSize/16, 6<<20)
+	mem.LowWater = max(mem.Frames.Total()*mem.PageSize/16, 6<<20)
 }
 
 // MainThread creates the Go program's first thread and returns its frame,
@@ -55,7 +57,7 @@ func mainThread(f *arch.Frame, rt0 uint64) bool {
 		return false
 	}
 	const initial = 16 << 10 // what BuildStack may use: the top 16 KiB
-	b, ok := mem.UserBytes(mem.UserMax-initial, initial, true)
+	b, ok := mem.KernelUserBytes(mem.UserMax-initial, initial, true)
 	if !ok {
 		return false
 	}

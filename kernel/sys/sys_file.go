@@ -13,6 +13,9 @@ import (
 
 // Files: the console, eventfds and epoll. There is no file system.
 
+// maxConsoleWrite bounds one write to the console (see sysWrite).
+const maxConsoleWrite = 64 << 10
+
 //go:nosplit
 func sysWrite(f *arch.Frame) uint64 {
 	fd, buf, n := arg1(f), arg2(f), arg3(f)
@@ -22,6 +25,15 @@ func sysWrite(f *arch.Frame) uint64 {
 	}
 	switch file.kind {
 	case fdConsole:
+		// Linux's vfs_write first checks that the whole buffer lies in
+		// user space (access_ok), then writes. One call writes at most
+		// maxConsoleWrite bytes, a short write as a terminal may make, so
+		// that a huge one cannot keep interrupts off for long: callers
+		// loop (Go's os.File.Write does).
+		if buf > mem.UserMax || n > mem.UserMax-buf {
+			return linux.EFAULT.Ret()
+		}
+		n = min(n, maxConsoleWrite)
 		b, ok := mem.UserBytes(buf, n, false)
 		if !ok {
 			return linux.EFAULT.Ret()

@@ -37,13 +37,8 @@ func vmaErrno(err error) linux.Errno {
 //go:nosplit
 func commitOK(length uint64) bool {
 	free := mem.Frames.FreeCount() * mem.PageSize
-	return length/4 <= mem.Frames.Total()*mem.PageSize && free >= LowWater
+	return length/4 <= mem.Frames.Total()*mem.PageSize && free >= mem.LowWater
 }
-
-// LowWater is the free memory below which writable mappings are refused:
-// the runtime's 4 MiB heap step plus room for page tables and stacks, or
-// a sixteenth of RAM if that is more. Set at boot.
-var LowWater uint64
 
 //go:nosplit
 func sysMmap(f *arch.Frame) uint64 {
@@ -130,14 +125,13 @@ func sysMprotect(f *arch.Frame) uint64 {
 	}
 	// Present pages take the new protection. PROT_NONE keeps the frame but
 	// drops the user bit, so a ring-3 access faults as a protection error
-	// and the contents survive a later mprotect back.
+	// and the contents survive a later mprotect back. ProtectRange visits
+	// only the page tables that exist, so a huge reservation costs little.
 	flags := mem.PageFlags(prot)
 	if prot == linux.PROT_NONE {
 		flags = mem.NX()
 	}
-	for p := addr; p < addr+length; p += mem.PageSize {
-		mem.SetFlags(uintptr(p), flags)
-	}
+	mem.ProtectRange(uintptr(addr), uintptr(addr+length), flags)
 	return 0
 }
 

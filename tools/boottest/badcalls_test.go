@@ -16,6 +16,9 @@ func TestBadCallTests(t *testing.T) {
 		lines []string
 	}{
 		{"munmaplow", []string{`^munmaplow: munmap below the user minimum unmapped nothing; the kernel is fine$`}},
+		{"rozero", []string{`^rozero: 512 MiB of untouched read-only memory read, [0-3]\.\d MiB used$`,
+			`^rozero: getrandom stopped with EFAULT after \d+ MiB, \d+\.\d MiB still free$`}},
+		{"bigmprotect", []string{`^bigmprotect: 3 mprotects and a munmap of 32 TiB took `}},
 		{"badfs", []string{`^badfs: system calls, a yield and timer ticks with FS at 0x10000; non-canonical bases refused$`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
