@@ -154,7 +154,20 @@ setfs:
 	POPQ	BX
 	POPQ	AX
 	ADDQ	$16, SP		// vector and error code
+	JMP	iretq<>(SB)
+
+// iretq is the return from every kernel entry. On a return to ring 3 it
+// can fault in ring 0 for the thread's state (a non-canonical RIP, SDM
+// Vol. 2A, IRET: #GP(0)); exception() in trap_ring0.go recognises the
+// fault by its RIP, iretAddr, and makes it the thread's.
+TEXT iretq<>(SB),NOSPLIT|NOFRAME,$0
 	IRETQ
+
+// func iretAddr() uint64
+TEXT ·iretAddr(SB),NOSPLIT,$0-8
+	LEAQ	iretq<>(SB), AX
+	MOVQ	AX, ret+0(FP)
+	RET
 
 // func enterFrame(f *arch.Frame)
 //

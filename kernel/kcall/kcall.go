@@ -54,6 +54,7 @@ const (
 	TestInt3        Op = 104 // int3 in ring 0: reported, execution resumes
 	TestBadVector   Op = 105 // INT 0x81 in ring 0: nobody handles vector 129
 	TestTickRace    Op = 106 // stop the tick with a tick pending; RAX ticks, RDX ns
+	TestBadReturn   Op = 107 // make this call's IRETQ back to ring 3 fault (a null SS)
 )
 
 // handler serves an operation in ring 0 and returns RAX: 0 or a result,
@@ -88,6 +89,7 @@ var ops = [...]op{
 	TestInt3:        {"test-int3", testInt3, true, "int3 in ring 0: reported, execution resumes"},
 	TestBadVector:   {"test-bad-vector", testBadVector, true, "INT 0x81 in ring 0: an unhandled vector, reported once"},
 	TestTickRace:    {"test-tick-race", testTickRace, true, "stop the tick with a tick pending; RAX ticks, RDX ns"},
+	TestBadReturn:   {"test-bad-return", testBadReturn, true, "make the IRETQ back to ring 3 fault, as a non-canonical RIP does on real CPUs"},
 }
 
 // Dispatch serves the private call whose frame is f: it runs the

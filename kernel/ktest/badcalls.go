@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 	"unsafe"
@@ -16,6 +18,7 @@ import (
 func withFS(fs uintptr) (setErr, pid, fsAfter uintptr)
 func faultWithFS(fs uintptr)
 func cloneExit(flags, tls uintptr) (tid uintptr)
+func sigreturnTo(rip uintptr)
 
 // Regression tests for calls that once hung, stopped or faulted the
 // kernel (issue 18). Each is its own test so that one that hangs cannot
@@ -27,6 +30,8 @@ func init() {
 		Test{Name: "badfs", Run: testBadFS, Note: "a thread whose FS base points at nothing makes system calls and is switched; bad TLS addresses get EPERM"},
 		Test{Name: "rozero", Run: testROZero, Note: "reading 512 MiB of untouched read-only memory costs no frames; system calls keep off the last frames"},
 		Test{Name: "bigmprotect", Run: testBigMprotect, Note: "mprotect and munmap of a 32 TiB reservation visit only the page tables that exist"},
+		Test{Name: "badreturn", Run: testBadReturn, Note: "a return to ring 3 that faults in IRETQ is the thread's SIGSEGV, a recoverable panic here"},
+		Test{Name: "badsigreturn", Run: testBadSigreturn, Outcome: Fails, Note: "rt_sigreturn to a non-canonical RIP is a SIGSEGV, which kills the program as on Linux"},
 		Test{Name: "badfsfault", Run: testBadFSFault, Outcome: Fails, Note: "a thread that reads TLS through a bad FS base gets SIGSEGV, which kills the program as on Linux"},
 	)
 }
@@ -254,5 +259,39 @@ func testBigMprotect() error {
 		return err
 	}
 	fmt.Printf("bigmprotect: 3 mprotects and a munmap of 32 TiB took %v\n", took.Round(time.Microsecond))
+	return nil
+}
+
+// testBadSigreturn returns from a signal that never came, to a context
+// whose RIP is not canonical. Linux restores it unchecked and the IRET to
+// it raises #GP, which its fixup for a faulting return to user mode turns
+// into SIGSEGV for the thread; the Go runtime cannot resume at such a PC
+// and dies. The kernel once returned to it unchecked; on real CPUs the
+// IRETQ faulted in ring 0.
+func testBadSigreturn() error {
+	runtime.LockOSThread()
+	sigreturnTo(0x8000_0000_0000)
+	return errors.New("rt_sigreturn returned")
+}
+
+// testBadReturn makes a system call whose return to ring 3 faults in the
+// kernel's IRETQ (the private call's test-bad-return, a stand-in for a
+// non-canonical RIP on real CPUs, which QEMU does not check). The kernel
+// once reported that as its own fault and stopped; it is the thread's,
+// a SIGSEGV at the instruction after the SYSCALL, which
+// debug.SetPanicOnFault makes a recoverable panic. RawSyscall: the runtime
+// cannot panic inside syscall.Syscall's entersyscall.
+func testBadReturn() error {
+	msg := inGoroutine(func() {
+		debug.SetPanicOnFault(true)
+		syscall.RawSyscall6(kcall.Number, uintptr(kcall.TestBadReturn), 0, 0, 0, 0, 0)
+	})
+	if !strings.Contains(msg, "invalid memory address") {
+		return fmt.Errorf("the faulting return gave %q, want a recovered memory fault", msg)
+	}
+	if err := alive(); err != nil {
+		return err
+	}
+	fmt.Printf("badreturn: a faulting IRETQ became the thread's SIGSEGV: recovered %q\n", msg)
 	return nil
 }

@@ -101,3 +101,28 @@ TEXT ·cloneExit(SB),NOSPLIT,$0-24
 parent:
 	MOVQ	AX, tid+16(FP)
 	RET
+
+#define SYS_RT_SIGRETURN	15
+
+// func sigreturnTo(rip uintptr)
+//
+// rt_sigreturn with a hand-made ucontext at SP (struct ucontext, uapi
+// asm/ucontext.h and sigcontext.h: uc_mcontext at 40, its RSP at 160,
+// RIP at 168, EFLAGS at 176; uc_sigmask at 296): the registers as they
+// are, RSP this frame's, RIP rip, no FXSAVE image, no signal blocked.
+TEXT ·sigreturnTo(SB),NOSPLIT,$320-8
+	XORQ	AX, AX
+	MOVQ	$0, CX
+zero:
+	MOVQ	AX, 0(SP)(CX*8)
+	INCQ	CX
+	CMPQ	CX, $40
+	JNE	zero
+	LEAQ	320(SP), AX
+	MOVQ	AX, 160(SP)		// RSP: above this frame
+	MOVQ	rip+0(FP), AX
+	MOVQ	AX, 168(SP)		// RIP
+	MOVQ	$0x202, 176(SP)		// EFLAGS: IF
+	MOVQ	$SYS_RT_SIGRETURN, AX
+	SYSCALL
+	RET

@@ -7,6 +7,7 @@ import (
 	"gokernel/kernel/linux"
 	"gokernel/kernel/mem"
 	"gokernel/kernel/sched"
+	"gokernel/kernel/trap"
 )
 
 // Actions holds the process's signal actions (rt_sigaction), by number.
@@ -80,6 +81,12 @@ func Sigreturn(f *arch.Frame, t *sched.Thread) string {
 		return BadContext
 	}
 	t.SigMask = mask
+	if !canonical(f.RIP) {
+		// Restored unchecked, as Linux does; its IRET would then fault
+		// and become a SIGSEGV (badreturn.go). Give the SIGSEGV now.
+		in := ForException(trap.VecGP, 0, 0, f.RIP, 0)
+		return Deliver(f, t, &in)
+	}
 	return OK
 }
 

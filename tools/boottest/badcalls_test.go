@@ -19,6 +19,7 @@ func TestBadCallTests(t *testing.T) {
 		{"rozero", []string{`^rozero: 512 MiB of untouched read-only memory read, [0-3]\.\d MiB used$`,
 			`^rozero: getrandom stopped with EFAULT after \d+ MiB, \d+\.\d MiB still free$`}},
 		{"bigmprotect", []string{`^bigmprotect: 3 mprotects and a munmap of 32 TiB took `}},
+		{"badreturn", []string{`^badreturn: a faulting IRETQ became the thread's SIGSEGV: recovered "runtime error: invalid memory address or nil pointer dereference"$`}},
 		{"badfs", []string{`^badfs: system calls, a yield and timer ticks with FS at 0x10000; non-canonical bases refused$`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -29,21 +30,36 @@ func TestBadCallTests(t *testing.T) {
 	}
 }
 
-// A thread that reads its TLS through an FS base that points at nothing
-// gets SIGSEGV; the runtime's handler reads g the same way, and the second
-// SIGSEGV is blocked, so the program dies, as on Linux: the kernel says
-// why and QEMU exits with the fail status.
-func TestBadFSFault(t *testing.T) {
-	t.Parallel()
-	v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Memory: "64M", Cmdline: "test=badfsfault"})
-	res, err := v.Wait()
-	if err != nil {
-		t.Fatal(err)
+// Bad calls that end the program as they end it on Linux: the kernel
+// lives on to say why, and QEMU exits with the fail status.
+//
+// badfsfault: a thread reads its TLS through an FS base that points at
+// nothing; the runtime's SIGSEGV handler reads g the same way, and the
+// second SIGSEGV is blocked. badsigreturn: rt_sigreturn to a
+// non-canonical RIP is a SIGSEGV (SI_KERNEL) at that RIP, where the
+// runtime cannot resume.
+func TestBadCallFatal(t *testing.T) {
+	kernel := artifact(t, "kernel.elf")
+	for _, tc := range []struct {
+		name  string
+		lines []string
+	}{
+		{"badfsfault", []string{`^kernel: cannot deliver signal 11 to the Go runtime: the signal is blocked$`,
+			`^kernel: fatal fault in Go code \(ring 3\): page fault \(vector 14\)`, `^  address \(cr2\) 0xfff8$`,
+			`^  rip 0x[0-9a-f]+ runtime\.sigtramp`}},
+		{"badsigreturn", []string{`^\[signal SIGSEGV: segmentation violation code=0x80 addr=0x0 pc=0x800000000000\]$`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			v := vm.StartT(t, vm.Options{Kernel: kernel, Memory: "64M", Cmdline: "test=" + tc.name})
+			res, err := v.Wait()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Failed() {
+				t.Errorf("QEMU %s, want the fail status 35\n%s", res.Meaning(), res.Report())
+			}
+			expectLines(t, res, tc.lines...)
+		})
 	}
-	if !res.Failed() {
-		t.Errorf("QEMU %s, want the fail status 35\n%s", res.Meaning(), res.Report())
-	}
-	expectLines(t, res, `^kernel: cannot deliver signal 11 to the Go runtime: the signal is blocked$`,
-		`^kernel: fatal fault in Go code \(ring 3\): page fault \(vector 14\)`, `^  address \(cr2\) 0xfff8$`,
-		`^  rip 0x[0-9a-f]+ runtime\.sigtramp`)
 }
