@@ -32,6 +32,7 @@ func init() {
 		Test{Name: "bigmprotect", Run: testBigMprotect, Note: "mprotect and munmap of a 32 TiB reservation visit only the page tables that exist"},
 		Test{Name: "badreturn", Run: testBadReturn, Note: "a return to ring 3 that faults in IRETQ is the thread's SIGSEGV, a recoverable panic here"},
 		Test{Name: "badsigreturn", Run: testBadSigreturn, Outcome: Fails, Note: "rt_sigreturn to a non-canonical RIP is a SIGSEGV, which kills the program as on Linux"},
+		Test{Name: "manythreads", Run: testManyThreads, Outcome: Fails, Note: "more threads than the kernel's 128: clone fails with EAGAIN, said once, and the runtime reports it"},
 		Test{Name: "badfsfault", Run: testBadFSFault, Outcome: Fails, Note: "a thread that reads TLS through a bad FS base gets SIGSEGV, which kills the program as on Linux"},
 	)
 }
@@ -294,4 +295,27 @@ func testBadReturn() error {
 	}
 	fmt.Printf("badreturn: a faulting IRETQ became the thread's SIGSEGV: recovered %q\n", msg)
 	return nil
+}
+
+// testManyThreads locks 200 goroutines to threads of their own, more than
+// the kernel's thread table holds (the host test also boots it with
+// GOMAXPROCS=1000, which asks for as many). prlimit64 reports the limit as
+// RLIMIT_NPROC; clone beyond it fails with EAGAIN, which the kernel says
+// once, and the runtime, as on Linux at that limit, reports "failed to
+// create new OS thread" and dies. It never returns.
+func testManyThreads() error {
+	var rl [2]uint64
+	if _, _, e := syscall.RawSyscall6(syscall.SYS_PRLIMIT64, 0, linux.RLIMIT_NPROC, 0, uintptr(unsafe.Pointer(&rl)), 0, 0); e != 0 {
+		return fmt.Errorf("prlimit64(RLIMIT_NPROC): %v", e)
+	}
+	fmt.Printf("manythreads: RLIMIT_NPROC is %d, %d\n", rl[0], rl[1])
+	block := make(chan struct{})
+	for i := 0; i < 200; i++ {
+		go func() {
+			runtime.LockOSThread()
+			<-block
+		}()
+	}
+	time.Sleep(5 * time.Second)
+	return errors.New("200 threads were made: the limit was not reached")
 }

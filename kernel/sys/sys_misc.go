@@ -61,6 +61,8 @@ func sysPrlimit64(f *arch.Frame) uint64 {
 		cur, max = maxFDs, maxFDs // the size of the descriptor table
 	case linux.RLIMIT_STACK:
 		cur = 8 << 20
+	case linux.RLIMIT_NPROC:
+		cur, max = sched.MaxThreads, sched.MaxThreads // clone fails with EAGAIN beyond
 	}
 	if old != 0 && (!mem.PutUser64(old, cur) || !mem.PutUser64(old+8, max)) {
 		return linux.EFAULT.Ret()

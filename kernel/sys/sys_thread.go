@@ -22,6 +22,8 @@ const (
 		linux.CLONE_SYSVSEM | linux.CLONE_SETTLS
 )
 
+var threadLimitReported bool
+
 //go:nosplit
 func sysClone(f *arch.Frame) uint64 {
 	flags, stack, tls := arg1(f), arg2(f), arg5(f)
@@ -42,6 +44,15 @@ func sysClone(f *arch.Frame) uint64 {
 	}
 	t, ok := sched.New(f, fs)
 	if !ok {
+		// The thread table is full: EAGAIN, what Linux's copy_process
+		// returns at RLIMIT_NPROC, which prlimit64 reports as the table's
+		// size. Said once: the runtime's own report follows.
+		if !threadLimitReported {
+			threadLimitReported = true
+			console.WriteString("sys: clone: all ")
+			console.Dec(sched.MaxThreads)
+			console.Line(" threads in use (the kernel's RLIMIT_NPROC) -> EAGAIN")
+		}
 		return linux.EAGAIN.Ret()
 	}
 	// The child resumes after SYSCALL with the parent's registers, RAX=0

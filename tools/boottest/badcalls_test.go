@@ -1,6 +1,7 @@
 package boottest
 
 import (
+	"strings"
 	"testing"
 
 	"gokernel/tools/vm"
@@ -26,6 +27,9 @@ func TestBadCallTests(t *testing.T) {
 			t.Parallel()
 			res := vm.RunTest(t, vm.Options{Kernel: kernel, Memory: "64M"}, tc.name)
 			expectLines(t, res, tc.lines...)
+			if n := strings.Count(res.Log, "sys: clone: all"); tc.name == "manythreads" && n != 1 {
+				t.Errorf("the thread limit was reported %d times, want once", n)
+			}
 		})
 	}
 }
@@ -37,21 +41,29 @@ func TestBadCallTests(t *testing.T) {
 // nothing; the runtime's SIGSEGV handler reads g the same way, and the
 // second SIGSEGV is blocked. badsigreturn: rt_sigreturn to a
 // non-canonical RIP is a SIGSEGV (SI_KERNEL) at that RIP, where the
-// runtime cannot resume.
+// runtime cannot resume. manythreads: more threads than the kernel's
+// table holds, with GOMAXPROCS=1000 on top: clone's EAGAIN (Linux's at
+// RLIMIT_NPROC), said once by the kernel, and the runtime's report.
 func TestBadCallFatal(t *testing.T) {
+	threadLimit := []string{`^sys: clone: all 128 threads in use \(the kernel's RLIMIT_NPROC\) -> EAGAIN$`,
+		`^runtime: failed to create new OS thread \(have \d+ already; errno=11\)$`,
+		`^runtime: may need to increase max user processes \(ulimit -u\)$`, `^fatal error: newosproc$`}
 	kernel := artifact(t, "kernel.elf")
 	for _, tc := range []struct {
-		name  string
-		lines []string
+		name, cmdline string
+		lines         []string
 	}{
-		{"badfsfault", []string{`^kernel: cannot deliver signal 11 to the Go runtime: the signal is blocked$`,
+		{"manythreads", "", append([]string{`^manythreads: RLIMIT_NPROC is 128, 128$`}, threadLimit...)},
+		// The runtime asks for more threads than that before main.main.
+		{"manythreads", "GOMAXPROCS=1000", threadLimit},
+		{"badfsfault", "", []string{`^kernel: cannot deliver signal 11 to the Go runtime: the signal is blocked$`,
 			`^kernel: fatal fault in Go code \(ring 3\): page fault \(vector 14\)`, `^  address \(cr2\) 0xfff8$`,
 			`^  rip 0x[0-9a-f]+ runtime\.sigtramp`}},
-		{"badsigreturn", []string{`^\[signal SIGSEGV: segmentation violation code=0x80 addr=0x0 pc=0x800000000000\]$`}},
+		{"badsigreturn", "", []string{`^\[signal SIGSEGV: segmentation violation code=0x80 addr=0x0 pc=0x800000000000\]$`}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
+		t.Run(strings.TrimSpace(tc.name+" "+tc.cmdline), func(t *testing.T) {
 			t.Parallel()
-			v := vm.StartT(t, vm.Options{Kernel: kernel, Memory: "64M", Cmdline: "test=" + tc.name})
+			v := vm.StartT(t, vm.Options{Kernel: kernel, Memory: "64M", Cmdline: tc.cmdline + " test=" + tc.name})
 			res, err := v.Wait()
 			if err != nil {
 				t.Fatal(err)
@@ -60,6 +72,9 @@ func TestBadCallFatal(t *testing.T) {
 				t.Errorf("QEMU %s, want the fail status 35\n%s", res.Meaning(), res.Report())
 			}
 			expectLines(t, res, tc.lines...)
+			if n := strings.Count(res.Log, "sys: clone: all"); tc.name == "manythreads" && n != 1 {
+				t.Errorf("the thread limit was reported %d times, want once", n)
+			}
 		})
 	}
 }
