@@ -5,6 +5,8 @@ package machine
 import (
 	"gokernel/arch"
 	"gokernel/kernel/dev/debugexit"
+	"gokernel/kernel/dev/pic"
+	"gokernel/kernel/dev/pit"
 )
 
 // The codes the test harness reads from QEMU's isa-debug-exit device
@@ -19,15 +21,30 @@ const (
 // thread runs.
 var TestMode bool
 
-// Halt stops the CPU for good: interrupts off, then HLT in a loop (an NMI
-// can still wake HLT).
+// Halt stops the CPU for good: interrupts off, every interrupt source
+// silenced, then HLT in a loop. Only an NMI (or SMI, INIT) can wake HLT
+// with interrupts off (SDM Vol. 2A, HLT); the loop halts again after it.
+// A halted machine so costs nothing, also to an emulator, which would
+// otherwise keep running the tick's timer.
 //
 //go:nosplit
 func Halt() {
+	arch.Cli()
+	silence()
 	for {
 		arch.Cli()
 		arch.Hlt()
 	}
+}
+
+// silence masks every interrupt line and stops every timer that raises
+// one: the 8259s and the 8254's channel 0 today. (The local APIC and I/O
+// APIC, when the kernel drives them, belong here too.)
+//
+//go:nosplit
+func silence() {
+	pic.MaskAll()
+	pit.Stop()
 }
 
 // Exit writes code to the debug-exit port, then halts if still running.
