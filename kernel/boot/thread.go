@@ -44,10 +44,30 @@ func Personality() {
 //go:nosplit
 func MainThread(rt0 uint64) *arch.Frame {
 	f := (*arch.Frame)(arch.Ptr(uintptr(mem.Stacks[0].Top - arch.FrameSize)))
+	args, env := proc.Counts(line)
+	switch {
+	case args > proc.MaxArgs:
+		tooMany("arguments (words without '=')", args, proc.MaxArgs)
+	case env > proc.MaxEnv:
+		tooMany("environment entries (NAME=VALUE words)", env, proc.MaxEnv)
+	}
 	if !mainThread(f, rt0) {
 		fail("boot: cannot build the main thread's stack", "")
 	}
 	return f
+}
+
+// tooMany stops the boot: the command line has n of what, over the limit.
+//
+//go:nosplit
+func tooMany(what string, n, limit int) {
+	console.WriteString("boot: too many ")
+	console.WriteString(what)
+	console.WriteString(" on the command line: ")
+	console.Dec(int64(n))
+	console.WriteString(", the limit is ")
+	console.Dec(int64(limit))
+	fail("", "")
 }
 
 //go:nosplit
