@@ -67,6 +67,12 @@ func exception(f *arch.Frame) {
 		signal.FromException(f)
 		return
 	}
+	if f.RIP == iretAddr() && signal.IsReturnFault(f.Vector) {
+		// The IRETQ back to ring 3 faulted on the thread's state: the
+		// thread's fault, not the kernel's (f becomes the thread's).
+		signal.FromBadReturn(f)
+		return
+	}
 	if f.Vector == trap.VecPageFault {
 		// The kernel touching a user page not yet allocated.
 		if addr := arch.ReadCR2(); addr < mem.UserMax && mem.Fault(addr, f.ErrorCode) == mem.FaultFixed {
@@ -83,6 +89,10 @@ func exception(f *arch.Frame) {
 func kernelFault(f *arch.Frame, who string) {
 	enterFrame(fault.Kernel(f, who))
 }
+
+// iretAddr returns the address of the IRETQ that ends every kernel entry.
+// Implemented in entry_amd64.s.
+func iretAddr() uint64
 
 var nestedReported bool
 

@@ -8,7 +8,6 @@ import (
 	"gokernel/kernel/console"
 	"gokernel/kernel/mem"
 	"gokernel/kernel/multiboot"
-	"gokernel/kernel/proc"
 	"gokernel/kernel/trap"
 )
 
@@ -38,10 +37,7 @@ func Loader(magic, infoAddr uint64) {
 	if err := multiboot.Parse(uint32(magic), infoAddr, physBelow4G, &info); err != multiboot.OK {
 		fail("boot: cannot read the boot information: ", err.Error())
 	}
-	line = info.CommandLine()
-	if info.Protocol == 1 {
-		line = proc.SkipWord(line)
-	}
+	line = info.CommandLine() // without a Multiboot 1 file name
 	cmdline.Boot.Parse(line)
 	if framebufferEnd() <= 4<<30 {
 		chooseScreen()

@@ -26,11 +26,13 @@ const userStackSize = 8 << 20 // the main thread's stack area, faulted in on use
 //go:nosplit
 func Personality() {
 	sys.Init()
-	mem.InitUser(segs[:nsegs])
+	if !mem.InitUser(segs[:nsegs]) {
+		fail("boot: out of memory for the zero page", "")
+	}
 	if !cmdline.Get(cmdline.NoVDSO).Set {
 		setupVDSO()
 	}
-	sys.LowWater = max(mem.Frames.Total()*mem.PageSize/16, 6<<20)
+	mem.LowWater = max(mem.Frames.Total()*mem.PageSize/16, 6<<20)
 }
 
 // MainThread creates the Go program's first thread and returns its frame,
@@ -42,10 +44,30 @@ func Personality() {
 //go:nosplit
 func MainThread(rt0 uint64) *arch.Frame {
 	f := (*arch.Frame)(arch.Ptr(uintptr(mem.Stacks[0].Top - arch.FrameSize)))
+	args, env := proc.Counts(line)
+	switch {
+	case args > proc.MaxArgs:
+		tooMany("arguments (words without '=')", args, proc.MaxArgs)
+	case env > proc.MaxEnv:
+		tooMany("environment entries (NAME=VALUE words)", env, proc.MaxEnv)
+	}
 	if !mainThread(f, rt0) {
 		fail("boot: cannot build the main thread's stack", "")
 	}
 	return f
+}
+
+// tooMany stops the boot: the command line has n of what, over the limit.
+//
+//go:nosplit
+func tooMany(what string, n, limit int) {
+	console.WriteString("boot: too many ")
+	console.WriteString(what)
+	console.WriteString(" on the command line: ")
+	console.Dec(int64(n))
+	console.WriteString(", the limit is ")
+	console.Dec(int64(limit))
+	fail("", "")
 }
 
 //go:nosplit
@@ -55,7 +77,7 @@ func mainThread(f *arch.Frame, rt0 uint64) bool {
 		return false
 	}
 	const initial = 16 << 10 // what BuildStack may use: the top 16 KiB
-	b, ok := mem.UserBytes(mem.UserMax-initial, initial, true)
+	b, ok := mem.KernelUserBytes(mem.UserMax-initial, initial, true)
 	if !ok {
 		return false
 	}

@@ -6,10 +6,12 @@ import (
 	"strconv"
 	"testing"
 	"unsafe"
+
+	"gokernel/arch"
 )
 
-// The entry stubs address cpuBlock fields by offset; the offsets there must
-// match the struct.
+// The entry stubs address cpuBlock fields, and the frame's CS, by offset;
+// the offsets there must match the structs.
 func TestBlockLayout(t *testing.T) {
 	src, err := os.ReadFile("../entry_amd64.s")
 	if err != nil {
@@ -17,9 +19,12 @@ func TestBlockLayout(t *testing.T) {
 	}
 	var c Block
 	want := map[string]uintptr{
-		"CPU_KSTACK":  unsafe.Offsetof(c.kstack),
-		"CPU_SCRATCH": unsafe.Offsetof(c.scratch),
-		"CPU_DEPTH":   unsafe.Offsetof(c.depth),
+		"CPU_KSTACK":   unsafe.Offsetof(c.kstack),
+		"CPU_SCRATCH":  unsafe.Offsetof(c.scratch),
+		"CPU_DEPTH":    unsafe.Offsetof(c.depth),
+		"CPU_USERFS":   unsafe.Offsetof(c.userFS),
+		"CPU_KERNELFS": unsafe.Offsetof(c.kernelFS),
+		"FRAME_CS":     unsafe.Offsetof(arch.Frame{}.CS),
 	}
 	for name, off := range want {
 		m := regexp.MustCompile(`#define\s+` + name + `\s+(\d+)`).FindSubmatch(src)

@@ -56,6 +56,7 @@ const (
 	TestBadVector   Op = 105 // INT 0x81 in ring 0: nobody handles vector 129
 	TestTickRace    Op = 106 // stop the tick with a tick pending; RAX ticks, RDX ns
 	TestCalibrate   Op = 107 // measure the TSC against clock source RSI; RAX Hz
+	TestBadReturn   Op = 108 // make this call's IRETQ back to ring 3 fault (a null SS)
 )
 
 // handler serves an operation in ring 0 and returns RAX: 0 or a result,
@@ -92,6 +93,7 @@ var ops = [...]op{
 	TestBadVector:   {"test-bad-vector", testBadVector, true, "INT 0x81 in ring 0: an unhandled vector, reported once"},
 	TestTickRace:    {"test-tick-race", testTickRace, true, "stop the 8254's tick with a tick pending; RAX ticks, RDX ns"},
 	TestCalibrate:   {"test-calibrate", testCalibrate, true, "measure the TSC's frequency against clock source RSI"},
+	TestBadReturn:   {"test-bad-return", testBadReturn, true, "make the IRETQ back to ring 3 fault, as a non-canonical RIP does on real CPUs"},
 }
 
 // Dispatch serves the private call whose frame is f: it runs the

@@ -92,6 +92,19 @@ func testTickRace(f *arch.Frame) uint64 {
 	return pit.Ticks() - n0
 }
 
+// testBadReturn makes the IRETQ that ends this call fault in ring 0, as
+// a non-canonical RIP makes it on real CPUs. QEMU's TCG does not check
+// RIP there, so the call uses the other check IRETQ makes on a return to
+// ring 3: a null stack selector raises #GP(0) (SDM Vol. 2A, IRET). The
+// kernel must make the fault the thread's SIGSEGV (kernel/signal,
+// badreturn.go), with the selectors restored.
+//
+//go:nosplit
+func testBadReturn(f *arch.Frame) uint64 {
+	f.SS = 0
+	return 0
+}
+
 // Implemented in test_amd64.s.
 func overflowStack()
 func int3()

@@ -57,38 +57,66 @@ func testBadCalls() error {
 		return fmt.Errorf("eventfd2: %v", e)
 	}
 	defer syscall.Close(int(efd))
+	var ts2 [2]int64 // a timespec the cases below fill in
+	tsp := uintptr(unsafe.Pointer(&ts2))
+	var rl [2]uint64 // struct rlimit
+	rlp := uintptr(unsafe.Pointer(&rl))
+	var wrong []string
 	for _, c := range []struct {
-		what        string
-		nr, a, b, d uintptr
-		want        syscall.Errno
+		what string
+		nr   uintptr
+		a    [6]uintptr
+		ts   [2]int64 // written to ts2 first
+		want syscall.Errno
 	}{
-		{"write from an unmapped buffer", syscall.SYS_WRITE, 1, 0xdead0000, 16, syscall.EFAULT},
-		{"write from kernel memory", syscall.SYS_WRITE, 1, 0xffff800000100000, 16, syscall.EFAULT},
-		{"write of a buffer running past user space", syscall.SYS_WRITE, 1, 0x7fffffffe000, 1 << 20, syscall.EFAULT},
-		{"write with a wrapping length", syscall.SYS_WRITE, 1, good, ^uintptr(0) - 8, syscall.EFAULT},
-		{"clock_gettime into page 0", syscall.SYS_CLOCK_GETTIME, 1, 8, 0, syscall.EFAULT},
-		{"clock_gettime into read-only text", syscall.SYS_CLOCK_GETTIME, 1, funcAddr(), 0, syscall.EFAULT},
-		{"nanosleep with a bad timespec", syscall.SYS_NANOSLEEP, 0xdead0000, 0, 0, syscall.EFAULT},
-		{"futex on an unmapped word", syscall.SYS_FUTEX, 0xdead0000, 0, 0, syscall.EFAULT},
-		{"futex with an unknown op", syscall.SYS_FUTEX, good, 77, 0, syscall.ENOSYS},
-		{"clone without CLONE_VM (a fork)", syscall.SYS_CLONE, 0, 0, 0, syscall.EINVAL},
-		{"epoll_ctl with an unknown op", syscall.SYS_EPOLL_CTL, uintptr(epfd), 99, efd, syscall.EINVAL},
-		{"mmap of a file", syscall.SYS_MMAP, 0, 4096, syscall.PROT_READ, syscall.ENODEV},
-		{"munmap of an unaligned address", syscall.SYS_MUNMAP, 0x10001, 4096, 0, syscall.EINVAL},
-		{"read from a closed descriptor", syscall.SYS_READ, 63, good, 8, syscall.EBADF},
+		{"write from an unmapped buffer", syscall.SYS_WRITE, [6]uintptr{1, 0xdead0000, 16}, [2]int64{}, syscall.EFAULT},
+		{"write from kernel memory", syscall.SYS_WRITE, [6]uintptr{1, 0xffff800000100000, 16}, [2]int64{}, syscall.EFAULT},
+		{"write of a buffer running past user space", syscall.SYS_WRITE, [6]uintptr{1, 0x7fffffffe000, 1 << 20}, [2]int64{}, syscall.EFAULT},
+		{"write with a wrapping length", syscall.SYS_WRITE, [6]uintptr{1, good, ^uintptr(0) - 8}, [2]int64{}, syscall.EFAULT},
+		{"clock_gettime into page 0", syscall.SYS_CLOCK_GETTIME, [6]uintptr{1, 8}, [2]int64{}, syscall.EFAULT},
+		{"clock_gettime into read-only text", syscall.SYS_CLOCK_GETTIME, [6]uintptr{1, funcAddr()}, [2]int64{}, syscall.EFAULT},
+		{"nanosleep with a bad timespec", syscall.SYS_NANOSLEEP, [6]uintptr{0xdead0000}, [2]int64{}, syscall.EFAULT},
+		{"futex on an unmapped word", syscall.SYS_FUTEX, [6]uintptr{0xdead0000}, [2]int64{}, syscall.EFAULT},
+		{"futex with an unknown op", syscall.SYS_FUTEX, [6]uintptr{good, 77}, [2]int64{}, syscall.ENOSYS},
+		{"clone without CLONE_VM (a fork)", syscall.SYS_CLONE, [6]uintptr{}, [2]int64{}, syscall.EINVAL},
+		{"epoll_ctl with an unknown op", syscall.SYS_EPOLL_CTL, [6]uintptr{uintptr(epfd), 99, efd, good}, [2]int64{}, syscall.EINVAL},
+		{"mmap of a file", syscall.SYS_MMAP, [6]uintptr{0, 4096, syscall.PROT_READ, syscall.MAP_PRIVATE}, [2]int64{}, syscall.ENODEV},
+		{"munmap of an unaligned address", syscall.SYS_MUNMAP, [6]uintptr{0x10001, 4096}, [2]int64{}, syscall.EINVAL},
+		{"read from a closed descriptor", syscall.SYS_READ, [6]uintptr{63, good, 8}, [2]int64{}, syscall.EBADF},
+
+		// Issue 18, bug 6: clock_nanosleep's timespec is checked as
+		// Linux's timespec64_valid does, for absolute times too.
+		{"clock_nanosleep, absolute, nsec 1e9", syscall.SYS_CLOCK_NANOSLEEP, [6]uintptr{1, 1, tsp}, [2]int64{1, 1_000_000_000}, syscall.EINVAL},
+		{"clock_nanosleep, absolute, nsec -1", syscall.SYS_CLOCK_NANOSLEEP, [6]uintptr{1, 1, tsp}, [2]int64{1, -1}, syscall.EINVAL},
+		{"clock_nanosleep, absolute realtime, nsec 1e9", syscall.SYS_CLOCK_NANOSLEEP, [6]uintptr{0, 1, tsp}, [2]int64{1, 1_000_000_000}, syscall.EINVAL},
+		{"clock_nanosleep, absolute, negative seconds", syscall.SYS_CLOCK_NANOSLEEP, [6]uintptr{1, 1, tsp}, [2]int64{-1, 0}, syscall.EINVAL},
+		{"clock_nanosleep, relative, nsec 1e9", syscall.SYS_CLOCK_NANOSLEEP, [6]uintptr{1, 0, tsp}, [2]int64{0, 1_000_000_000}, syscall.EINVAL},
+		{"clock_nanosleep, unknown flags", syscall.SYS_CLOCK_NANOSLEEP, [6]uintptr{1, 2, tsp}, [2]int64{0, 1}, 0},
+
+		// Issue 18, bug 7: errno parity with Linux.
+		{"futex wait on a misaligned word", syscall.SYS_FUTEX, [6]uintptr{good + 1, 0, 0}, [2]int64{}, syscall.EINVAL},
+		{"futex wait on a misaligned unmapped word", syscall.SYS_FUTEX, [6]uintptr{0xdead0001, 0, 0}, [2]int64{}, syscall.EINVAL},
+		{"futex wake on a misaligned word", syscall.SYS_FUTEX, [6]uintptr{good + 2, 1, 1}, [2]int64{}, syscall.EINVAL},
+		{"prlimit64 of a process that does not exist", syscall.SYS_PRLIMIT64, [6]uintptr{12345, 7, 0, rlp}, [2]int64{}, syscall.ESRCH},
+		{"prlimit64 of an unknown resource", syscall.SYS_PRLIMIT64, [6]uintptr{0, 99, 0, rlp}, [2]int64{}, syscall.EINVAL},
+		{"prlimit64 with an unreadable new limit", syscall.SYS_PRLIMIT64, [6]uintptr{0, 7, 0xdead0000, 0}, [2]int64{}, syscall.EFAULT},
+		{"prlimit64 with an unwritable old limit", syscall.SYS_PRLIMIT64, [6]uintptr{0, 7, 0, funcAddr()}, [2]int64{}, syscall.EFAULT},
+		{"prlimit64 with cur above max", syscall.SYS_PRLIMIT64, [6]uintptr{0, 7, tsp, 0}, [2]int64{10, 5}, syscall.EINVAL},
+		{"getrandom with an unknown flag", linux.SYS_GETRANDOM, [6]uintptr{good, 8, 8}, [2]int64{}, syscall.EINVAL},
+		{"getrandom with GRND_RANDOM|GRND_INSECURE", linux.SYS_GETRANDOM, [6]uintptr{good, 8, 6}, [2]int64{}, syscall.EINVAL},
+		{"epoll_wait with maxevents above INT_MAX/12", syscall.SYS_EPOLL_WAIT, [6]uintptr{uintptr(epfd), good, 0x7fffffff/12 + 1, 0}, [2]int64{}, syscall.EINVAL},
+		{"epoll_pwait with maxevents above INT_MAX/12", syscall.SYS_EPOLL_PWAIT, [6]uintptr{uintptr(epfd), good, 0x7fffffff/12 + 1, 0}, [2]int64{}, syscall.EINVAL},
+		{"epoll_wait with events past user space", syscall.SYS_EPOLL_WAIT, [6]uintptr{uintptr(epfd), 0x7fff_ffff_f000 - 12, 2, 0}, [2]int64{}, syscall.EFAULT},
 	} {
-		var e syscall.Errno
-		switch c.nr {
-		case syscall.SYS_MMAP:
-			_, _, e = syscall.Syscall6(c.nr, c.a, c.b, c.d, syscall.MAP_PRIVATE, 0, 0)
-		case syscall.SYS_EPOLL_CTL:
-			_, _, e = syscall.Syscall6(c.nr, c.a, c.b, c.d, good, 0, 0)
-		default:
-			_, _, e = syscall.Syscall(c.nr, c.a, c.b, c.d)
-		}
+		ts2 = c.ts
+		_, _, e := syscall.Syscall6(c.nr, c.a[0], c.a[1], c.a[2], c.a[3], c.a[4], c.a[5])
 		if e != c.want {
-			return fmt.Errorf("%s: errno %d (%v), want %d (%v)", c.what, int(e), e, int(c.want), c.want)
+			wrong = append(wrong, fmt.Sprintf("%s: errno %d (%v), want %d (%v)", c.what, int(e), e, int(c.want), c.want))
 		}
+	}
+	wrong = append(wrong, hugeSleeps()...)
+	if len(wrong) > 0 {
+		return fmt.Errorf("%d calls went wrong:\n  %s", len(wrong), strings.Join(wrong, "\n  "))
 	}
 	// munmap of a range nobody mapped succeeds, as on Linux.
 	if _, _, e := syscall.Syscall(syscall.SYS_MUNMAP, 0x5000_0000_0000, 1<<20, 0); e != 0 {
@@ -103,6 +131,45 @@ func testBadCalls() error {
 	}
 	fmt.Println("badcalls: every bad call failed with its errno; the kernel is fine")
 	return nil
+}
+
+// hugeSleeps checks that sleeps until the far future do sleep (issue 18,
+// bug 6): seconds near the top of int64 once overflowed into an instant
+// that had passed, so the calls returned at once. Each runs on a thread
+// of its own, which stays asleep until the test ends.
+func hugeSleeps() (wrong []string) {
+	const maxSec = 1<<63 - 1
+	for _, c := range []struct {
+		what       string
+		nr         uintptr
+		clk, flags uintptr
+		sec        int64
+	}{
+		{"clock_nanosleep, absolute monotonic, huge seconds", syscall.SYS_CLOCK_NANOSLEEP, 1, 1, maxSec},
+		{"clock_nanosleep, absolute realtime, huge seconds", syscall.SYS_CLOCK_NANOSLEEP, 0, 1, maxSec},
+		{"clock_nanosleep, absolute realtime, seconds past the int64 nanoseconds", syscall.SYS_CLOCK_NANOSLEEP, 0, 1, 1 << 40},
+		{"clock_nanosleep, relative, huge seconds", syscall.SYS_CLOCK_NANOSLEEP, 1, 0, maxSec},
+		{"nanosleep, huge seconds", syscall.SYS_NANOSLEEP, 0, 0, maxSec},
+	} {
+		done := make(chan syscall.Errno, 1)
+		go func() {
+			ts := [2]int64{c.sec, 999_999_999}
+			p := uintptr(unsafe.Pointer(&ts))
+			var e syscall.Errno
+			if c.nr == syscall.SYS_NANOSLEEP {
+				_, _, e = syscall.Syscall(c.nr, p, 0, 0)
+			} else {
+				_, _, e = syscall.Syscall6(c.nr, c.clk, c.flags, p, 0, 0, 0)
+			}
+			done <- e
+		}()
+		select {
+		case e := <-done:
+			wrong = append(wrong, fmt.Sprintf("%s: returned (errno %d) instead of sleeping", c.what, int(e)))
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return wrong
 }
 
 //go:noinline

@@ -244,7 +244,16 @@ const (
 
 	RLIMIT_NOFILE = 7
 	RLIMIT_STACK  = 3
+	RLIMIT_NPROC  = 6
+	RLIM_NLIMITS  = 16
 	RLIM_INFINITY = ^uint64(0)
+)
+
+// getrandom flags (include/uapi/linux/random.h).
+const (
+	GRND_NONBLOCK = 0x1
+	GRND_RANDOM   = 0x2
+	GRND_INSECURE = 0x4
 )
 
 // Auxiliary vector entry types (include/uapi/linux/auxvec.h).

@@ -5,6 +5,9 @@ package machine
 import (
 	"gokernel/arch"
 	"gokernel/kernel/dev/debugexit"
+	"gokernel/kernel/dev/lapic"
+	"gokernel/kernel/dev/pic"
+	"gokernel/kernel/dev/pit"
 )
 
 // The codes the test harness reads from QEMU's isa-debug-exit device
@@ -19,15 +22,32 @@ const (
 // thread runs.
 var TestMode bool
 
-// Halt stops the CPU for good: interrupts off, then HLT in a loop (an NMI
-// can still wake HLT).
+// Halt stops the CPU for good: interrupts off, every interrupt source
+// silenced, then HLT in a loop. Only an NMI (or SMI, INIT) can wake HLT
+// with interrupts off (SDM Vol. 2A, HLT); the loop halts again after it.
+// A halted machine so costs nothing, also to an emulator, which would
+// otherwise keep running the tick's timer.
 //
 //go:nosplit
 func Halt() {
+	arch.Cli()
+	silence()
 	for {
 		arch.Cli()
 		arch.Hlt()
 	}
+}
+
+// silence masks every interrupt line and stops every timer that raises
+// one: the 8259s and the 8254's channel 0, and the local APIC's timer and
+// LINT lines, with its task priority raised to block every I/O APIC or MSI
+// interrupt (SDM Vol. 3A §11.8.3.1).
+//
+//go:nosplit
+func silence() {
+	pic.MaskAll()
+	pit.Stop()
+	lapic.Silence()
 }
 
 // Exit writes code to the debug-exit port, then halts if still running.

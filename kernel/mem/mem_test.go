@@ -33,8 +33,10 @@ func fakeMachine(t *testing.T) {
 		t.Fatal("no frame for the root table")
 	}
 	root = pa
-	User.Init(UserMin, UserMax)
-	t.Cleanup(func() { physView, hostTest, root = 0, false, 0 })
+	if !InitUser(nil) {
+		t.Fatal("no frame for the zero page")
+	}
+	t.Cleanup(func() { physView, hostTest, root, zeroPage, LowWater = 0, false, 0, 0, 0 })
 }
 
 func TestMapLookupUnmap(t *testing.T) {
@@ -96,13 +98,15 @@ func TestFault(t *testing.T) {
 		want FaultResult
 		flag arch.PTE // a flag the new entry must have, or must lack if negative
 	}{
-		{"read of a read-write page", rw + 8, 0, FaultFixed, arch.PTE_U | arch.PTE_W | arch.PTE_NX},
+		{"read of a read-write page", rw + 8, 0, FaultFixed, arch.PTE_U | arch.PTE_NX},
 		{"write of a read-write page", rw + PageSize, arch.PF_W, FaultFixed, arch.PTE_W},
+		{"write of the zero page in a read-write area", rw + 8, arch.PF_P | arch.PF_W, FaultFixed, arch.PTE_W},
 		{"read of a read-only page", ro, 0, FaultFixed, arch.PTE_U},
 		{"write of a read-only page", ro + PageSize, arch.PF_W, FaultAccess, 0},
 		{"fetch from a non-executable page", rw + 2*PageSize, arch.PF_I, FaultAccess, 0},
 		{"fetch from an executable page", rx, arch.PF_I, FaultFixed, arch.PTE_U},
-		{"a protection fault on a present page", rw + 8, arch.PF_P | arch.PF_W, FaultAccess, 0},
+		{"a protection fault on a present page", rw + PageSize, arch.PF_P | arch.PF_W, FaultAccess, 0},
+		{"write of the zero page in a read-only area", ro, arch.PF_P | arch.PF_W, FaultAccess, 0},
 		{"no area", gap, 0, FaultNoArea, 0},
 		{"below the user area", 0x1000, 0, FaultNoArea, 0},
 	} {
@@ -160,5 +164,127 @@ func TestMapMMIO(t *testing.T) {
 	}
 	if _, ok := MapMMIO(0, MMIOSize+PageSize); ok {
 		t.Error("a range larger than the area was mapped")
+	}
+}
+
+// Reads of untouched pages share the zero page: no frame each, never
+// writable, never freed; a write gets a page of its own and leaves the
+// zero page zero.
+func TestZeroPage(t *testing.T) {
+	fakeMachine(t)
+	const ro, rw = UserMin + 0x100000, UserMin + 0x200000
+	for _, m := range []struct {
+		at   uint64
+		prot uint32
+	}{{ro, linux.PROT_READ}, {rw, linux.PROT_READ | linux.PROT_WRITE}} {
+		if _, err := User.Map(m.at, 64*PageSize, m.prot, 0, vma.Fixed); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if Fault(ro, 0) != FaultFixed || Fault(rw, 0) != FaultFixed {
+		t.Fatal("read faults not served")
+	}
+	free := Frames.FreeCount()
+	for i := uint64(1); i < 64; i++ {
+		if Fault(ro+i*PageSize, 0) != FaultFixed {
+			t.Fatal("read fault not served")
+		}
+	}
+	// A system call reading untouched memory maps the zero page too.
+	if _, ok := UserBytes(ro, 64*PageSize, false); !ok {
+		t.Fatal("UserBytes of a read-only area failed")
+	}
+	if used := free - Frames.FreeCount(); used != 0 {
+		t.Errorf("63 read faults took %d frames, want 0", used)
+	}
+	for _, va := range []uintptr{ro, ro + 5*PageSize, rw} {
+		if e := Lookup(va); e.Addr() != zeroPage || e&arch.PTE_W != 0 {
+			t.Errorf("%#x: entry %#x, want the zero page read-only", va, uint64(e))
+		}
+	}
+	// mprotect to writable keeps the zero page read-only.
+	ProtectRange(ro, ro+64*PageSize, PageFlags(linux.PROT_READ|linux.PROT_WRITE))
+	if e := Lookup(ro); e&arch.PTE_W != 0 {
+		t.Errorf("ProtectRange made the zero page writable: %#x", uint64(e))
+	}
+	// A system call writing gets its own page, which is zero.
+	if _, ok := UserBytes(rw, 8, true); !ok {
+		t.Fatal("UserBytes for writing failed")
+	}
+	e := Lookup(rw)
+	if e.Addr() == zeroPage || e&arch.PTE_W == 0 {
+		t.Fatalf("after a write: entry %#x", uint64(e))
+	}
+	(*[PageSize]byte)(arch.Ptr(frame(e.Addr())))[0] = 0xff
+	if z := (*[PageSize]byte)(arch.Ptr(frame(zeroPage))); z[0] != 0 {
+		t.Fatal("the zero page was written")
+	}
+	// Unmapping never frees the zero page.
+	before := Frames.FreeCount()
+	UnmapRange(ro, ro+64*PageSize)
+	if Frames.FreeCount() != before {
+		t.Errorf("unmapping 64 zero-page mappings freed %d frames", Frames.FreeCount()-before)
+	}
+}
+
+// A system call does not take the last frames: below LowWater, faulting
+// in a page for it fails (EFAULT), while a kernel need (a signal frame)
+// still gets one.
+func TestLowWater(t *testing.T) {
+	fakeMachine(t)
+	const rw = UserMin + 0x200000
+	if _, err := User.Map(rw, 16*PageSize, linux.PROT_READ|linux.PROT_WRITE, 0, vma.Fixed); err != nil {
+		t.Fatal(err)
+	}
+	LowWater = (Frames.FreeCount() + 1) * PageSize
+	if _, ok := UserBytes(rw, 8, true); ok {
+		t.Error("UserBytes took a frame below LowWater")
+	}
+	if _, ok := UserBytes(rw, 8, false); ok {
+		t.Error("UserBytes took a page table below LowWater")
+	}
+	if _, ok := KernelUserBytes(rw, 8, true); !ok {
+		t.Error("KernelUserBytes failed with frames free")
+	}
+	if _, ok := UserBytes(rw, 8, true); !ok {
+		t.Error("UserBytes failed on a present page")
+	}
+}
+
+// ProtectRange and UnmapRange skip missing tables at every level: over
+// the whole user space they visit the few pages that exist.
+func TestRangeWalks(t *testing.T) {
+	fakeMachine(t)
+	vas := []uintptr{UserMin, UserMin + 1<<30 + 5*PageSize, 0x5000_0000_0000, UserMax - PageSize}
+	for _, va := range vas {
+		pa, _ := Frames.Alloc()
+		if !Map(va, pa, arch.PTE_U|arch.PTE_W) {
+			t.Fatal("Map failed")
+		}
+	}
+	steps := 0
+	for va := uintptr(UserMin); ; va += PageSize {
+		var e *arch.PTE
+		if e, va = nextLeaf(va, UserMax); e == nil {
+			break
+		}
+		if steps >= len(vas) || va != vas[steps] {
+			t.Fatalf("step %d found %#x", steps, va)
+		}
+		steps++
+	}
+	if steps != len(vas) {
+		t.Fatalf("found %d pages, want %d", steps, len(vas))
+	}
+	ProtectRange(UserMin, UserMax, arch.PTE_U)
+	for _, va := range vas {
+		if e := Lookup(va); !e.Present() || e&arch.PTE_W != 0 {
+			t.Errorf("%#x after ProtectRange: %#x", va, uint64(e))
+		}
+	}
+	free := Frames.FreeCount()
+	UnmapRange(UserMin, UserMax)
+	if got := Frames.FreeCount() - free; got != uint64(len(vas)) {
+		t.Errorf("UnmapRange freed %d frames, want %d", got, len(vas))
 	}
 }

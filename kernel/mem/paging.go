@@ -144,34 +144,101 @@ func Lookup(va uintptr) arch.PTE {
 //go:nosplit
 func SetFlags(va uintptr, flags arch.PTE) {
 	if e := walk(va, 0, false); e != nil && e.Present() {
-		*e = arch.PTE(e.Addr()) | flags | arch.PTE_P
-		invlpg(va)
+		setFlags(e, va, flags)
 	}
 }
 
-// UnmapRange removes the 4 KiB mappings in [start, end) and frees their
-// frames. Absent tables are skipped a whole table at a time, so unmapping a
-// large, mostly untouched reservation is cheap.
+// setFlags rewrites the flags of the present entry e, which maps va. The
+// shared zero page never becomes writable: a write to it faults and gets
+// a page of its own (Fault).
 //
 //go:nosplit
-func UnmapRange(start, end uintptr) {
-	for va := start; va < end; {
-		e := walk(va, 0, false)
+func setFlags(e *arch.PTE, va uintptr, flags arch.PTE) {
+	if e.Addr() == zeroPage && zeroPage != 0 {
+		flags &^= arch.PTE_W
+	}
+	*e = arch.PTE(e.Addr()) | flags | arch.PTE_P
+	invlpg(va)
+}
+
+// leaf returns the page-table entry (level 0) for va, if the tables above
+// it exist. Otherwise it returns nil and the next address at which one
+// may: va rounded up to the span of the first missing entry on the way
+// down (2 MiB, 1 GiB or 512 GiB), or 0 if that wraps around. Large pages
+// (only in the kernel half) count as missing.
+//
+//go:nosplit
+func leaf(va uintptr) (*arch.PTE, uintptr) {
+	t := tableAt(root)
+	for l := uint(3); l > 0; l-- {
+		e := &t[index(va, l)]
+		if !e.Present() || *e&arch.PTE_PS != 0 {
+			span := uintptr(1) << (PageShift + 9*l)
+			return nil, (va + span) &^ (span - 1)
+		}
+		t = tableAt(e.Addr())
+	}
+	return &t[index(va, 0)], 0
+}
+
+// Range walks. UnmapRange and ProtectRange visit only the page tables
+// that exist: a missing table at any level is skipped whole, so their
+// cost is at most 512 entries per page table present in the range (plus
+// one step per missing entry above them), bounded by the memory the
+// tables occupy, not by the range's size. A 32 TiB PROT_NONE reservation
+// with nothing touched costs a few dozen steps.
+
+// nextLeaf returns the first present entry at or after va and below end,
+// and its address, or nil.
+//
+//go:nosplit
+func nextLeaf(va, end uintptr) (*arch.PTE, uintptr) {
+	for va < end {
+		e, next := leaf(va)
 		if e == nil {
-			// No page table here: skip to the next 2 MiB boundary.
-			next := (va + (1 << 21)) &^ ((1 << 21) - 1)
 			if next <= va {
-				return
+				return nil, end // wrapped around: nothing above
 			}
 			va = next
 			continue
 		}
 		if e.Present() {
-			pa := e.Addr()
-			*e = 0
-			invlpg(va)
-			Frames.Free(pa)
+			return e, va
 		}
 		va += PageSize
+	}
+	return nil, end
+}
+
+// UnmapRange removes the 4 KiB mappings in [start, end) and frees their
+// frames (never the shared zero page's).
+//
+//go:nosplit
+func UnmapRange(start, end uintptr) {
+	for va := start; ; va += PageSize {
+		var e *arch.PTE
+		if e, va = nextLeaf(va, end); e == nil {
+			return
+		}
+		pa := e.Addr()
+		*e = 0
+		invlpg(va)
+		if pa != zeroPage {
+			Frames.Free(pa)
+		}
+	}
+}
+
+// ProtectRange rewrites the flags of the present 4 KiB mappings in
+// [start, end), as SetFlags does for one.
+//
+//go:nosplit
+func ProtectRange(start, end uintptr, flags arch.PTE) {
+	for va := start; ; va += PageSize {
+		var e *arch.PTE
+		if e, va = nextLeaf(va, end); e == nil {
+			return
+		}
+		setFlags(e, va, flags)
 	}
 }

@@ -19,11 +19,12 @@ var (
 	nimage int
 )
 
-// InitUser prepares the user address space: the mmap area list and the
-// image segments user pointers may refer to.
+// InitUser prepares the user address space: the mmap area list, the
+// image segments user pointers may refer to, and the shared zero page. It
+// reports false if there was no frame for the zero page.
 //
 //go:nosplit
-func InitUser(segs []Segment) {
+func InitUser(segs []Segment) bool {
 	User.Init(UserMin, UserMax)
 	for _, s := range segs {
 		if s.Flags&arch.PTE_U != 0 && nimage < len(image) {
@@ -31,7 +32,19 @@ func InitUser(segs []Segment) {
 			nimage++
 		}
 	}
+	pa, ok := allocFrame()
+	zeroPage = pa
+	return ok
 }
+
+// zeroPage is the physical address of the shared zero page: a frame of
+// zeros, never written, that every untouched page a read faults in maps
+// read-only, as Linux maps its ZERO_PAGE for a read fault on anonymous
+// memory (mm/memory.c, do_anonymous_page). A write to such a page gets a
+// page of its own, as Linux's do_wp_page gives. Reading untouched memory,
+// even a 512 MiB PROT_READ mapping through write(2), so costs no frames
+// but page tables. 0 until InitUser.
+var zeroPage uint64
 
 // PageFlags returns the leaf flags for a user page with protection prot.
 //
@@ -58,8 +71,10 @@ const (
 )
 
 // Fault resolves a page fault at addr with page-fault error code ec (SDM
-// Vol. 3A §6.15, interrupt 14) against the area list: a not-present page
-// inside an area that allows the access gets a zeroed frame.
+// Vol. 3A §6.15, interrupt 14) against the area list: a read of a page not
+// present in an area maps the shared zero page read-only; a write or an
+// instruction fetch there, or a write to the zero page in an area that
+// allows writes, gets a zeroed frame of its own.
 //
 //go:nosplit
 func Fault(addr uint64, ec uint64) FaultResult {
@@ -67,10 +82,21 @@ func Fault(addr uint64, ec uint64) FaultResult {
 	if !ok {
 		return FaultNoArea
 	}
-	if ec&arch.PF_P != 0 || !allows(a.Prot, ec&arch.PF_W != 0, ec&arch.PF_I != 0) {
+	write, fetch := ec&arch.PF_W != 0, ec&arch.PF_I != 0
+	if !allows(a.Prot, write, fetch) {
 		return FaultAccess
 	}
-	return populate(uintptr(PageRoundDown(addr)), a.Prot)
+	va := uintptr(PageRoundDown(addr))
+	if ec&arch.PF_P != 0 {
+		if write && Lookup(va).Addr() == zeroPage && zeroPage != 0 {
+			return populate(va, a.Prot)
+		}
+		return FaultAccess
+	}
+	if !write && !fetch {
+		return mapZero(va, a.Prot)
+	}
+	return populate(va, a.Prot)
 }
 
 //go:nosplit
@@ -84,6 +110,9 @@ func allows(prot uint32, write, fetch bool) bool {
 	return prot&(linux.PROT_READ|linux.PROT_WRITE|linux.PROT_EXEC) != 0
 }
 
+// populate maps a zeroed frame of its own at va, replacing the zero page
+// if va mapped it.
+//
 //go:nosplit
 func populate(va uintptr, prot uint32) FaultResult {
 	pa, ok := allocFrame()
@@ -97,13 +126,50 @@ func populate(va uintptr, prot uint32) FaultResult {
 	return FaultFixed
 }
 
+// mapZero maps the shared zero page read-only at va.
+//
+//go:nosplit
+func mapZero(va uintptr, prot uint32) FaultResult {
+	if zeroPage == 0 {
+		return populate(va, prot)
+	}
+	if !Map(va, zeroPage, PageFlags(prot)&^arch.PTE_W) {
+		return FaultNoMem
+	}
+	return FaultFixed
+}
+
+// LowWater is the free memory below which system calls allocate no more
+// frames (UserBytes) and writable mappings are refused (kernel/sys): the
+// runtime's 4 MiB heap step plus room for page tables and stacks, or a
+// sixteenth of RAM if that is more. Set at boot.
+var LowWater uint64
+
 // UserBytes returns the user memory [addr, addr+n) as a slice the kernel may
 // use, after checking that it lies in the image or in mapped areas that
-// allow the access, and faulting in any page not yet present. ok is false
-// for a bad pointer (the system call returns EFAULT) or when memory ran out.
+// allow the access, and faulting in any page not yet present (the zero
+// page for a read, a page of its own for a write). ok is false for a bad
+// pointer (the system call returns EFAULT) or when faulting in a page
+// would take free memory below LowWater: a system call never takes the
+// last frames, which the runtime's own page faults need. (Linux's copy
+// routines fail with EFAULT when the fault cannot be served; its OOM
+// killer has no equivalent here.)
 //
 //go:nosplit
 func UserBytes(addr, n uint64, write bool) (b []byte, ok bool) {
+	return userBytes(addr, n, write, LowWater)
+}
+
+// KernelUserBytes is UserBytes for the kernel's own needs (signal frames,
+// the main thread's stack), which may use memory down to the last frame.
+//
+//go:nosplit
+func KernelUserBytes(addr, n uint64, write bool) (b []byte, ok bool) {
+	return userBytes(addr, n, write, 0)
+}
+
+//go:nosplit
+func userBytes(addr, n uint64, write bool, reserve uint64) (b []byte, ok bool) {
 	if n == 0 {
 		return nil, true
 	}
@@ -122,11 +188,25 @@ func UserBytes(addr, n uint64, write bool) (b []byte, ok bool) {
 		return nil, false
 	}
 	for p := PageRoundDown(addr); p < end; p += PageSize {
-		if Lookup(uintptr(p)).Present() {
+		e := Lookup(uintptr(p))
+		if e.Present() && (!write || e&arch.PTE_W != 0) {
 			continue
 		}
+		if e.Present() && e.Addr() != zeroPage {
+			return nil, false // unreachable: only the zero page is read-only in a writable area
+		}
+		if Frames.FreeCount()*PageSize < reserve {
+			return nil, false
+		}
 		a, _ := User.Lookup(p)
-		if populate(uintptr(p), a.Prot) != FaultFixed {
+		var r FaultResult
+		switch {
+		case write:
+			r = populate(uintptr(p), a.Prot) // also replaces the zero page
+		default:
+			r = mapZero(uintptr(p), a.Prot)
+		}
+		if r != FaultFixed {
 			return nil, false
 		}
 	}
@@ -139,7 +219,7 @@ func UserBytes(addr, n uint64, write bool) (b []byte, ok bool) {
 //
 //go:nosplit
 func userSlice(addr, n uint64) []byte {
-	if n > UserMax {
+	if n > UserMax || hostTest { // host tests have no user memory to slice
 		return nil
 	}
 	return (*[UserMax]byte)(arch.Ptr(uintptr(addr)))[:n:n]

@@ -91,7 +91,7 @@ func parse1(infoAddr uint64, mem PhysMem, out *Info) Error {
 		if err != 0 {
 			return err
 		}
-		finishCmdline(out, full)
+		finishCmdline(out, full-out.CmdlinePath)
 	}
 	if flags&flag1Mmap != 0 {
 		if err := mmap1(mem, uint64(le32(b, 48)), uint64(le32(b, 44)), out); err != 0 {
@@ -188,7 +188,7 @@ func scanString1(mem PhysMem, addr uint64, out *Info, dst int) (int, Error) {
 			chunk = b[:end]
 		}
 		if dst == toCmdline {
-			appendCmdline(out, chunk)
+			appendCmdline(out, skipPath(out, chunk))
 		} else {
 			appendLoaderName(out, chunk)
 		}

@@ -165,14 +165,21 @@ type Info struct {
 	MemLowerKB, MemUpperKB uint32
 	HasMemInfo             bool
 
-	// Command line (mb1 flags bit 2, mb2 tag 1), without its NUL.
-	// CmdlineFullLen is the loader's length; when it exceeds MaxCmdline,
-	// CmdlineTooLong is set and only the first MaxCmdline bytes are kept.
+	// Command line (mb1 flags bit 2, mb2 tag 1), without its NUL: the
+	// kernel's own. A Multiboot 1 loader (QEMU's -kernel, GRUB's
+	// multiboot) puts the kernel's file name first, "PATH ARGS"; that word
+	// and the blanks around it are dropped, CmdlinePath counts them, and
+	// the limit counts ARGS only, so that a long path is not the user's
+	// fault. CmdlineFullLen is the length of the kernel's line; when it
+	// exceeds MaxCmdline, CmdlineTooLong is set and only the first
+	// MaxCmdline bytes are kept.
 	Cmdline        [MaxCmdline]byte
 	CmdlineLen     int
 	CmdlineTooLong bool
 	CmdlineFullLen int
+	CmdlinePath    int
 	HasCmdline     bool
+	pathState      uint8 // skipPath's progress: 0 blanks, 1 the path, 2 blanks, 3 done
 
 	// Boot loader name (mb1 flags bit 9, mb2 tag 2), cut to MaxLoaderName.
 	LoaderName    [MaxLoaderName]byte
@@ -460,6 +467,29 @@ func appendCmdline(out *Info, b []byte) {
 	}
 	n += copy(out.Cmdline[n:], b)
 	out.CmdlineLen = n
+}
+
+// skipPath drops the Multiboot 1 file name from the start of the command
+// line, a chunk b at a time, counting it in CmdlinePath, and returns the
+// rest of b, which belongs to the kernel's line.
+//
+//go:nosplit
+func skipPath(out *Info, b []byte) []byte {
+	for len(b) > 0 && out.pathState < 3 {
+		blank := b[0] == ' ' || b[0] == '\t' || b[0] == '\n' || b[0] == '\r'
+		switch {
+		case out.pathState == 0 && !blank:
+			out.pathState = 1
+		case out.pathState == 1 && blank:
+			out.pathState = 2
+		case out.pathState == 2 && !blank:
+			out.pathState = 3
+			return b
+		}
+		out.CmdlinePath++
+		b = b[1:]
+	}
+	return b
 }
 
 // finishCmdline sets the length fields once the full length is known.

@@ -82,9 +82,11 @@ func TestParse1QEMU(t *testing.T) {
 		t.Fatalf("Parse: %v", err)
 	}
 	checkQEMUMemory(t, &in, 1)
-	if !in.HasCmdline || in.CommandLine() != testCmdline || in.CmdlineLen != len(testCmdline) ||
-		in.CmdlineFullLen != len(testCmdline) || in.CmdlineTooLong {
-		t.Errorf("cmdline %q len %d full %d toolong %v", in.CommandLine(), in.CmdlineLen, in.CmdlineFullLen, in.CmdlineTooLong)
+	// QEMU passes "PATH ARGS": the kernel keeps ARGS.
+	const args = "test=boot"
+	if !in.HasCmdline || in.CommandLine() != args || in.CmdlineLen != len(args) ||
+		in.CmdlineFullLen != len(args) || in.CmdlinePath != len(testCmdline)-len(args) || in.CmdlineTooLong {
+		t.Errorf("cmdline %q len %d full %d path %d toolong %v", in.CommandLine(), in.CmdlineLen, in.CmdlineFullLen, in.CmdlinePath, in.CmdlineTooLong)
 	}
 	if in.BootLoaderName() != "qemu" || in.LoaderNameLen != 4 {
 		t.Errorf("loader name %q", in.BootLoaderName())
@@ -306,7 +308,7 @@ func TestParse2Minimal(t *testing.T) {
 }
 
 func TestCmdlineLimit(t *testing.T) {
-	for _, n := range []int{0, 1, MaxCmdline - 1, MaxCmdline, MaxCmdline + 1, 4095, 4096, 5000, MaxString1 - 1} {
+	for _, n := range []int{0, 1, MaxCmdline - 1, MaxCmdline, MaxCmdline + 1, 4095, 4096, 5000, MaxString1 - 2100} {
 		s := strings.Repeat("x", n)
 		if n > 0 {
 			s = "k" + s[1:]
@@ -319,17 +321,22 @@ func TestCmdlineLimit(t *testing.T) {
 				t.Errorf("%s n=%d: len %d full %d toolong %v", proto, n, in.CmdlineLen, in.CmdlineFullLen, in.CmdlineTooLong)
 			}
 		}
-		// Multiboot 1: the string starts 5 bytes before a page boundary
-		// so that the scan crosses pages.
+		// Multiboot 1: the loader's file name first, then the kernel's
+		// line, which alone counts against the limit. The string starts 5
+		// bytes before a page boundary so that the scan crosses pages.
+		path := "  /a/path/" + strings.Repeat("p", 2000) + "/kernel.elf \t "
 		var m physMem
-		l := &mb1Layout{infoAddr: 0x9500, flags: flag1Cmdline, cmdlineAddr: 0x20ffb, cmdline: s}
+		l := &mb1Layout{infoAddr: 0x9500, flags: flag1Cmdline, cmdlineAddr: 0x20ffb, cmdline: path + s}
 		l.build(t, &m)
 		var in Info
 		if err := Parse(BootMagic1, 0x9500, m.read, &in); err != OK {
 			t.Fatalf("mb1 n=%d: %v", n, err)
 		}
 		check("mb1", &in)
-		if want := (Span{0x20ffb, 0x20ffb + uint64(n) + 1}); in.Spans[1] != want {
+		if in.CmdlinePath != len(path) {
+			t.Errorf("mb1 n=%d: path of %d bytes, want %d", n, in.CmdlinePath, len(path))
+		}
+		if want := (Span{0x20ffb, 0x20ffb + uint64(len(path)+n) + 1}); in.Spans[1] != want {
 			t.Errorf("mb1 n=%d: span %#x, want %#x", n, in.Spans[1], want)
 		}
 		var m2 physMem
@@ -346,7 +353,7 @@ func TestCmdlineLimit(t *testing.T) {
 func TestString1Bounds(t *testing.T) {
 	var m physMem
 	(&mb1Layout{infoAddr: 0x9500, flags: flag1Cmdline | flag1LoaderName, cmdlineAddr: 0x100000, loaderAddr: 0x300000, skipStrings: true}).build(t, &m)
-	m.addBytes(0x100000, bytes.Repeat([]byte{'a'}, MaxString1+100))
+	m.addBytes(0x100000, append([]byte("k "), bytes.Repeat([]byte{'a'}, MaxString1+98)...))
 	m.addBytes(0x300000, []byte("a long loader name that does not fit in sixty-four bytes, cut it\x00"))
 	var in Info
 	if err := Parse(BootMagic1, 0x9500, m.read, &in); err != ErrUnterminated {
@@ -361,7 +368,7 @@ func TestString1Bounds(t *testing.T) {
 	if err := Parse(BootMagic1, 0x9500, m.read, &in); err != OK {
 		t.Fatalf("NUL at MaxString1-1: %v", err)
 	}
-	if in.CmdlineFullLen != MaxString1-1 || !in.CmdlineTooLong {
+	if in.CmdlineFullLen != MaxString1-1-2 || !in.CmdlineTooLong {
 		t.Errorf("full %d", in.CmdlineFullLen)
 	}
 	if in.BootLoaderName() != "a long loader name that does not fit in sixty-four bytes, cut it"[:64] {
@@ -371,13 +378,13 @@ func TestString1Bounds(t *testing.T) {
 	// A string running into unmapped memory, not at a page boundary.
 	var m2 physMem
 	(&mb1Layout{infoAddr: 0x9500, flags: flag1Cmdline, cmdlineAddr: 0x100000, skipStrings: true}).build(t, &m2)
-	m2.addBytes(0x100000, bytes.Repeat([]byte{'a'}, 5000))
+	m2.addBytes(0x100000, append([]byte("k "), bytes.Repeat([]byte{'a'}, 4998)...))
 	if err := Parse(BootMagic1, 0x9500, m2.read, &in); err != ErrInaccessible {
 		t.Fatalf("unterminated into unmapped memory: %v", err)
 	}
 	// The same with its NUL as the last mapped byte.
 	m2.at(t, 0x100000+4999, 1)[0] = 0
-	if err := Parse(BootMagic1, 0x9500, m2.read, &in); err != OK || in.CmdlineFullLen != 4999 {
+	if err := Parse(BootMagic1, 0x9500, m2.read, &in); err != OK || in.CmdlineFullLen != 4997 {
 		t.Fatalf("NUL at the end of memory: %v %d", err, in.CmdlineFullLen)
 	}
 	// Near the top of the 32-bit space.

@@ -31,8 +31,34 @@ const (
 	atSysinfoEhdr = 33 // the vDSO's ELF header
 )
 
-// MaxWords bounds the command-line words placed on the stack.
-const MaxWords = 64
+// MaxWords bounds the command-line words placed on the stack: MaxArgs
+// program arguments after argv[0] (the kernel's name, Argv0) and MaxEnv
+// environment entries.
+const (
+	MaxWords = 64
+	MaxArgs  = MaxWords - 1
+	MaxEnv   = MaxWords
+)
+
+// Counts returns how many program arguments (words without '=') and
+// environment entries (NAME=VALUE words) line holds, for the boot's
+// message when one is over its limit.
+//
+//go:nosplit
+func Counts(line string) (args, env int) {
+	for rest := line; ; {
+		w, tail := cmdline.Next(rest)
+		if w == "" {
+			return args, env
+		}
+		rest = tail
+		if _, _, isEnv := cmdline.Split(w); isEnv {
+			env++
+		} else {
+			args++
+		}
+	}
+}
 
 // Argv0 is the program name the runtime sees.
 const Argv0 = "gokernel"
@@ -136,13 +162,4 @@ func BuildStack(stack []byte, top uint64, line string, random *[16]byte, vdso ui
 	emit(atNull)
 	emit(0)
 	return base + start, true
-}
-
-// SkipWord drops the first word of s: a Multiboot 1 loader puts the kernel's
-// file name there.
-//
-//go:nosplit
-func SkipWord(s string) string {
-	_, rest := cmdline.Next(s)
-	return rest
 }

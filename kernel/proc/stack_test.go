@@ -104,8 +104,11 @@ func TestBuildStackLimits(t *testing.T) {
 	}
 }
 
-func TestSkipWord(t *testing.T) {
-	if got := SkipWord("build/kernel.elf test=boot x"); got != " test=boot x" {
-		t.Errorf("SkipWord = %q", got)
+func TestCounts(t *testing.T) {
+	if a, e := Counts("  test=boot  -v GODEBUG=gctrace=1 quiet "); a != 2 || e != 2 {
+		t.Errorf("Counts = %d args, %d env, want 2, 2", a, e)
+	}
+	if a, e := Counts(""); a != 0 || e != 0 {
+		t.Errorf("Counts of nothing = %d, %d", a, e)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"gokernel/arch"
 	"gokernel/kernel/clock"
 	"gokernel/kernel/console"
+	"gokernel/kernel/cpu"
 	"gokernel/kernel/machine"
 	"gokernel/kernel/timer"
 )
@@ -40,8 +41,10 @@ func Exit() {
 // running thread, and the entry returns to whatever f holds afterwards. If
 // the running thread still runs, f is left alone. Otherwise f is stored in
 // the thread (unless it exited) and the next runnable thread's frame is
-// loaded into f, after waiting for one if need be. The FS base (MSR) goes
-// with the frame; switchFrame is the rest, which host tests drive.
+// loaded into f, after waiting for one if need be. The thread's FS base
+// goes with the frame: the entry stubs keep it in the CPU block while the
+// kernel runs on its own (kernel/cpu) and load it on the return to ring 3.
+// switchFrame is the rest, which host tests drive.
 //
 //go:nosplit
 func Switch(f *arch.Frame) {
@@ -51,9 +54,9 @@ func Switch(f *arch.Frame) {
 	}
 	var fs uint64
 	if t != nil && t.State != Exited {
-		fs = arch.Rdmsr(arch.MSR_FS_BASE)
+		fs = cpu.UserFS()
 	}
-	arch.Wrmsr(arch.MSR_FS_BASE, switchFrame(f, fs))
+	cpu.SetUserFS(switchFrame(f, fs))
 }
 
 // switchFrame stores frame f and FS base fs in the current thread as its
@@ -169,12 +172,10 @@ func idle(deadline int64) {
 		if deadline != 0 && now >= deadline {
 			return
 		}
-		if !InterruptsWake {
-			arch.Pause()
-			continue
-		}
-		if deadline != 0 && deadline-now < spinBelow {
-			// Interrupts are taken while polling, as in the halt.
+		if !InterruptsWake || (deadline != 0 && deadline-now < spinBelow) {
+			// Poll the clock, taking interrupts between polls as the
+			// halt would: no timer fires (or the wait is too short to
+			// halt for), but devices still interrupt.
 			arch.Sti()
 			arch.Pause()
 			arch.Cli()

@@ -24,8 +24,15 @@ import (
 const ETIMEDOUT = ^uint64(linux.ETIMEDOUT - 1) // -ETIMEDOUT in two's complement
 
 // MaxThreads bounds the thread table. The Go runtime with GOMAXPROCS=1
-// uses about five threads; clone beyond the limit fails with EAGAIN, and
-// the runtime reports that itself.
+// uses about five threads; clone beyond the limit fails with EAGAIN, as
+// Linux's does at RLIMIT_NPROC, and the runtime reports that itself.
+//
+// The limit stays small on purpose: a thread costs the kernel only its
+// slot here (its frame, under 1 KiB), but the runtime gives each of its
+// threads (Ms) a 16 KiB g0 stack and a 32 KiB signal stack, so the 1000
+// threads GOMAXPROCS=1000 asks for would need about 48 MiB of heap: on
+// the 64 MiB machines the tests boot, lifting the limit would trade a
+// clear EAGAIN for an out-of-memory crash.
 const MaxThreads = 128
 
 // State is a thread's scheduling state.

@@ -7,6 +7,7 @@ import (
 	"gokernel/kernel/linux"
 	"gokernel/kernel/mem"
 	"gokernel/kernel/sched"
+	"gokernel/kernel/trap"
 )
 
 // Actions holds the process's signal actions (rt_sigaction), by number.
@@ -44,7 +45,7 @@ func Deliver(f *arch.Frame, t *sched.Thread, in *Info) string {
 		return NoRestorer
 	}
 	l := place(f.RSP, act, &t.AltStack)
-	b, ok := mem.UserBytes(l.lo, l.hi-l.lo, true)
+	b, ok := mem.KernelUserBytes(l.lo, l.hi-l.lo, true)
 	if !ok || !build(b, l, f, in, act, t.SigMask, &t.AltStack) {
 		return BadStack
 	}
@@ -65,13 +66,13 @@ func Deliver(f *arch.Frame, t *sched.Thread, in *Info) string {
 //go:nosplit
 func Sigreturn(f *arch.Frame, t *sched.Thread) string {
 	const n = uint64(unsafe.Sizeof(ucontext{}))
-	b, ok := mem.UserBytes(f.RSP, n, false)
+	b, ok := mem.KernelUserBytes(f.RSP, n, false)
 	if !ok || uint64(len(b)) < n {
 		return BadContext
 	}
 	var fp []byte
 	if p := (*ucontext)(unsafe.Pointer(&b[0])).Mcontext.Fpstate; p != 0 {
-		if fp, ok = mem.UserBytes(p, fpstateSize, false); !ok {
+		if fp, ok = mem.KernelUserBytes(p, fpstateSize, false); !ok {
 			return BadContext
 		}
 	}
@@ -80,6 +81,12 @@ func Sigreturn(f *arch.Frame, t *sched.Thread) string {
 		return BadContext
 	}
 	t.SigMask = mask
+	if !canonical(f.RIP) {
+		// Restored unchecked, as Linux does; its IRET would then fault
+		// and become a SIGSEGV (badreturn.go). Give the SIGSEGV now.
+		in := ForException(trap.VecGP, 0, 0, f.RIP, 0)
+		return Deliver(f, t, &in)
+	}
 	return OK
 }
 

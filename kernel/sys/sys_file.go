@@ -13,6 +13,9 @@ import (
 
 // Files: the console, eventfds and epoll. There is no file system.
 
+// maxConsoleWrite bounds one write to the console (see sysWrite).
+const maxConsoleWrite = 64 << 10
+
 //go:nosplit
 func sysWrite(f *arch.Frame) uint64 {
 	fd, buf, n := arg1(f), arg2(f), arg3(f)
@@ -22,6 +25,15 @@ func sysWrite(f *arch.Frame) uint64 {
 	}
 	switch file.kind {
 	case fdConsole:
+		// Linux's vfs_write first checks that the whole buffer lies in
+		// user space (access_ok), then writes. One call writes at most
+		// maxConsoleWrite bytes, a short write as a terminal may make, so
+		// that a huge one cannot keep interrupts off for long: callers
+		// loop (Go's os.File.Write does).
+		if buf > mem.UserMax || n > mem.UserMax-buf {
+			return linux.EFAULT.Ret()
+		}
+		n = min(n, maxConsoleWrite)
 		b, ok := mem.UserBytes(buf, n, false)
 		if !ok {
 			return linux.EFAULT.Ret()
@@ -244,24 +256,37 @@ var epollOpReported bool
 
 //go:nosplit
 func sysEpollWait(f *arch.Frame) uint64 {
-	return epollWait(arg1(f), arg2(f), arg3(f), int64(int32(arg4(f))), linux.SYS_EPOLL_WAIT)
+	return epollWait(arg1(f), arg2(f), int32(arg3(f)), int64(int32(arg4(f))), linux.SYS_EPOLL_WAIT)
 }
 
 //go:nosplit
 func sysEpollPwait(f *arch.Frame) uint64 {
-	return epollWait(arg1(f), arg2(f), arg3(f), int64(int32(arg4(f))), linux.SYS_EPOLL_PWAIT)
+	return epollWait(arg1(f), arg2(f), int32(arg3(f)), int64(int32(arg4(f))), linux.SYS_EPOLL_PWAIT)
 }
 
+// epMaxEvents is Linux's EP_MAX_EVENTS (fs/eventpoll.c): INT_MAX divided
+// by the size of struct epoll_event.
+const epMaxEvents = 0x7fffffff / linux.EpollEventSize
+
 // epollWait reports ready descriptors, or blocks until one is ready or the
-// timeout (in ms; negative: none) passes. A wake-up restarts the call.
+// timeout (in ms; negative: none) passes. A wake-up restarts the call. The
+// checks come in the order of Linux's do_epoll_wait: maxevents, then the
+// whole events array lying in user space (access_ok), then the descriptor.
 //
 //go:nosplit
-func epollWait(epfd, events, max uint64, timeoutMs int64, nr uint64) uint64 {
+func epollWait(epfd, events uint64, maxevents int32, timeoutMs int64, nr uint64) uint64 {
+	if maxevents <= 0 || maxevents > epMaxEvents {
+		return linux.EINVAL.Ret()
+	}
+	max := uint64(maxevents)
+	if size := max * linux.EpollEventSize; events > mem.UserMax || size > mem.UserMax-events {
+		return linux.EFAULT.Ret()
+	}
 	ep := lookup(epfd)
 	if ep == nil {
 		return linux.EBADF.Ret()
 	}
-	if ep.kind != fdEpoll || int64(max) <= 0 {
+	if ep.kind != fdEpoll {
 		return linux.EINVAL.Ret()
 	}
 	n := uint64(0)

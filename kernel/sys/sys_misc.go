@@ -1,9 +1,12 @@
 package sys
 
 import (
+	"unsafe"
+
 	"gokernel/arch"
 	"gokernel/kernel/linux"
 	"gokernel/kernel/mem"
+	"gokernel/kernel/sched"
 )
 
 // sysUname fills struct utsname: six 65-byte strings.
@@ -25,17 +28,41 @@ func sysUname(f *arch.Frame) uint64 {
 	return 0
 }
 
-// sysPrlimit64 reports generous fixed limits and accepts new ones.
+// sysPrlimit64 reports generous fixed limits and accepts new ones without
+// applying them. The checks and their order are Linux's (kernel/sys.c,
+// prlimit64 and do_prlimit): an unreadable new limit is EFAULT, a process
+// that does not exist ESRCH (pid 0 is the caller; any thread's ID names
+// the one process, as find_task_by_vpid does), an unknown resource or a
+// soft limit above the hard one EINVAL, an unwritable old limit EFAULT.
 //
 //go:nosplit
 func sysPrlimit64(f *arch.Frame) uint64 {
-	resource, old := arg2(f), arg4(f)
+	pid, resource, newp, old := int32(arg1(f)), arg2(f), arg3(f), arg4(f)
+	var lim [2]uint64
+	if newp != 0 {
+		b, ok := mem.UserBytes(newp, 16, false)
+		if !ok || len(b) < 16 {
+			return linux.EFAULT.Ret()
+		}
+		lim = *(*[2]uint64)(unsafe.Pointer(&b[0]))
+	}
+	if pid != 0 && sched.ByTID(pid) == nil {
+		return linux.ESRCH.Ret()
+	}
+	if uint32(resource) >= linux.RLIM_NLIMITS {
+		return linux.EINVAL.Ret()
+	}
+	if newp != 0 && lim[0] > lim[1] {
+		return linux.EINVAL.Ret()
+	}
 	cur, max := linux.RLIM_INFINITY, linux.RLIM_INFINITY
-	switch resource {
+	switch uint32(resource) {
 	case linux.RLIMIT_NOFILE:
-		cur, max = 64, 64 // the size of the descriptor table
+		cur, max = maxFDs, maxFDs // the size of the descriptor table
 	case linux.RLIMIT_STACK:
 		cur = 8 << 20
+	case linux.RLIMIT_NPROC:
+		cur, max = sched.MaxThreads, sched.MaxThreads // clone fails with EAGAIN beyond
 	}
 	if old != 0 && (!mem.PutUser64(old, cur) || !mem.PutUser64(old+8, max)) {
 		return linux.EFAULT.Ret()
@@ -51,7 +78,13 @@ var rngState uint64
 //
 //go:nosplit
 func sysGetrandom(f *arch.Frame) uint64 {
-	buf, n := arg1(f), arg2(f)
+	buf, n, flags := arg1(f), arg2(f), uint32(arg3(f))
+	// Linux's drivers/char/random.c: unknown flags, or GRND_RANDOM with
+	// GRND_INSECURE, are EINVAL.
+	if flags&^(linux.GRND_NONBLOCK|linux.GRND_RANDOM|linux.GRND_INSECURE) != 0 ||
+		flags&(linux.GRND_RANDOM|linux.GRND_INSECURE) == linux.GRND_RANDOM|linux.GRND_INSECURE {
+		return linux.EINVAL.Ret()
+	}
 	if n > 1<<20 {
 		n = 1 << 20
 	}

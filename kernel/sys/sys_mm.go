@@ -37,13 +37,8 @@ func vmaErrno(err error) linux.Errno {
 //go:nosplit
 func commitOK(length uint64) bool {
 	free := mem.Frames.FreeCount() * mem.PageSize
-	return length/4 <= mem.Frames.Total()*mem.PageSize && free >= LowWater
+	return length/4 <= mem.Frames.Total()*mem.PageSize && free >= mem.LowWater
 }
-
-// LowWater is the free memory below which writable mappings are refused:
-// the runtime's 4 MiB heap step plus room for page tables and stacks, or
-// a sixteenth of RAM if that is more. Set at boot.
-var LowWater uint64
 
 //go:nosplit
 func sysMmap(f *arch.Frame) uint64 {
@@ -82,26 +77,35 @@ func sysMmap(f *arch.Frame) uint64 {
 	return got
 }
 
+// sysMunmap removes [addr, addr+length) from the area list and frees its
+// pages. As Linux's do_vmi_munmap (mm/mmap.c): EINVAL for an unaligned
+// address, a zero length or a range reaching past the top of user space;
+// pages nobody mapped, including those below the mmap area, are no error.
+//
 //go:nosplit
 func sysMunmap(f *arch.Frame) uint64 {
 	addr, length := arg1(f), mem.PageRoundUp(arg2(f))
-	if addr&(mem.PageSize-1) != 0 || length == 0 {
+	if addr&(mem.PageSize-1) != 0 || length == 0 || addr > mem.UserMax || length > mem.UserMax-addr {
 		return linux.EINVAL.Ret()
 	}
 	if err := mem.User.Unmap(addr, length); err != nil {
 		return vmaErrno(err).Ret()
 	}
-	end := addr + length
-	if addr < mem.UserMin {
-		addr = mem.UserMin
-	}
-	if end > mem.UserMax || end < addr {
-		end = mem.UserMax
-	}
-	if addr < end {
-		mem.UnmapRange(uintptr(addr), uintptr(end))
-	}
+	unmapPages(addr, addr+length)
 	return 0
+}
+
+// unmapPages frees the pages of [start, end) that lie in the mmap area
+// [UserMin, UserMax): the part below it (the kernel image) is never
+// unmapped. Preconditions: start <= end <= UserMax.
+//
+//go:nosplit
+func unmapPages(start, end uint64) {
+	start = max(start, mem.UserMin)
+	end = min(end, mem.UserMax)
+	if start < end {
+		mem.UnmapRange(uintptr(start), uintptr(end))
+	}
 }
 
 //go:nosplit
@@ -121,14 +125,13 @@ func sysMprotect(f *arch.Frame) uint64 {
 	}
 	// Present pages take the new protection. PROT_NONE keeps the frame but
 	// drops the user bit, so a ring-3 access faults as a protection error
-	// and the contents survive a later mprotect back.
+	// and the contents survive a later mprotect back. ProtectRange visits
+	// only the page tables that exist, so a huge reservation costs little.
 	flags := mem.PageFlags(prot)
 	if prot == linux.PROT_NONE {
 		flags = mem.NX()
 	}
-	for p := addr; p < addr+length; p += mem.PageSize {
-		mem.SetFlags(uintptr(p), flags)
-	}
+	mem.ProtectRange(uintptr(addr), uintptr(addr+length), flags)
 	return 0
 }
 
@@ -142,9 +145,8 @@ func sysMadvise(f *arch.Frame) uint64 {
 	case linux.MADV_DONTNEED, linux.MADV_FREE:
 		// Private anonymous memory reads as zeros after DONTNEED: dropping
 		// the pages gives exactly that on the next touch.
-		end := addr + length
-		if addr >= mem.UserMin && end <= mem.UserMax && end > addr {
-			mem.UnmapRange(uintptr(addr), uintptr(end))
+		if end := addr + length; end > addr && addr < mem.UserMax {
+			unmapPages(addr, min(end, mem.UserMax))
 		}
 	}
 	return 0

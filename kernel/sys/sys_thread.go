@@ -4,6 +4,7 @@ import (
 	"gokernel/arch"
 	"gokernel/kernel/clock"
 	"gokernel/kernel/console"
+	"gokernel/kernel/cpu"
 	"gokernel/kernel/linux"
 	"gokernel/kernel/machine"
 	"gokernel/kernel/mem"
@@ -21,6 +22,8 @@ const (
 		linux.CLONE_SYSVSEM | linux.CLONE_SETTLS
 )
 
+var threadLimitReported bool
+
 //go:nosplit
 func sysClone(f *arch.Frame) uint64 {
 	flags, stack, tls := arg1(f), arg2(f), arg5(f)
@@ -30,12 +33,26 @@ func sysClone(f *arch.Frame) uint64 {
 		console.Line(" not supported (threads only) -> EINVAL")
 		return linux.EINVAL.Ret()
 	}
-	fs := arch.Rdmsr(arch.MSR_FS_BASE)
+	fs := cpu.UserFS()
 	if flags&linux.CLONE_SETTLS != 0 {
+		// Linux's copy_thread sets the TLS through do_arch_prctl_64
+		// (arch/x86/kernel/process.c, set_new_tls): the same check.
+		if !fsBaseOK(tls) {
+			return linux.EPERM.Ret()
+		}
 		fs = tls
 	}
 	t, ok := sched.New(f, fs)
 	if !ok {
+		// The thread table is full: EAGAIN, what Linux's copy_process
+		// returns at RLIMIT_NPROC, which prlimit64 reports as the table's
+		// size. Said once: the runtime's own report follows.
+		if !threadLimitReported {
+			threadLimitReported = true
+			console.WriteString("sys: clone: all ")
+			console.Dec(sched.MaxThreads)
+			console.Line(" threads in use (the kernel's RLIMIT_NPROC) -> EAGAIN")
+		}
 		return linux.EAGAIN.Ret()
 	}
 	// The child resumes after SYSCALL with the parent's registers, RAX=0
@@ -100,18 +117,27 @@ func sysSchedGetaffinity(f *arch.Frame) uint64 {
 	return 8
 }
 
+// fsBaseOK reports whether a thread may have FS base fs: Linux's
+// do_arch_prctl_64 (arch/x86/kernel/process_64.c) refuses bases at or
+// above TASK_SIZE_MAX with EPERM, which keeps them canonical (a WRMSR of a
+// non-canonical base raises #GP). A canonical base that points at nothing
+// is allowed: the thread's own TLS reads fault, as on Linux.
+//
+//go:nosplit
+func fsBaseOK(fs uint64) bool { return fs < mem.UserMax }
+
 //go:nosplit
 func sysArchPrctl(f *arch.Frame) uint64 {
 	code, addr := arg1(f), arg2(f)
 	switch code {
 	case linux.ARCH_SET_FS:
-		if addr >= mem.UserMax {
+		if !fsBaseOK(addr) {
 			return linux.EPERM.Ret()
 		}
-		arch.Wrmsr(arch.MSR_FS_BASE, addr)
+		cpu.SetUserFS(addr) // loaded on the return to ring 3
 		return 0
 	case linux.ARCH_GET_FS:
-		if !mem.PutUser64(addr, arch.Rdmsr(arch.MSR_FS_BASE)) {
+		if !mem.PutUser64(addr, cpu.UserFS()) {
 			return linux.EFAULT.Ret()
 		}
 		return 0
@@ -128,6 +154,11 @@ var futexOpReported bool
 //go:nosplit
 func sysFutex(f *arch.Frame) uint64 {
 	addr, op, val, timeout := arg1(f), arg2(f), uint32(arg3(f)), arg4(f)
+	if addr&3 != 0 {
+		// A futex word is a naturally aligned u32 (kernel/futex/core.c,
+		// get_futex_key), whatever the operation.
+		return linux.EINVAL.Ret()
+	}
 	switch op &^ (linux.FUTEX_PRIVATE_FLAG | linux.FUTEX_CLOCK_REALTIME) {
 	case linux.FUTEX_WAIT:
 		cur, ok := mem.UserU32(addr)
@@ -148,9 +179,6 @@ func sysFutex(f *arch.Frame) uint64 {
 		sched.Block(sched.WaitFutex, addr, deadline)
 		return 0
 	case linux.FUTEX_WAKE:
-		if addr&3 != 0 {
-			return linux.EINVAL.Ret()
-		}
 		n := int(int32(val))
 		if n < 0 {
 			n = 0
@@ -167,7 +195,8 @@ func sysFutex(f *arch.Frame) uint64 {
 }
 
 // relDeadline reads a relative timespec at addr and returns the
-// clock.Nanotime() value at which it expires (never 0, which means none).
+// clock.Nanotime() value at which it expires (never 0, which means none;
+// at most farFuture).
 //
 //go:nosplit
 func relDeadline(addr uint64) (int64, linux.Errno) {
@@ -175,16 +204,13 @@ func relDeadline(addr uint64) (int64, linux.Errno) {
 	if !ok {
 		return 0, linux.EFAULT
 	}
-	if ts.Sec < 0 || ts.Nsec < 0 || ts.Nsec >= 1_000_000_000 {
-		return 0, linux.EINVAL
+	ns, e := timespecNs(ts)
+	if e != 0 {
+		return 0, e
 	}
-	d := clock.Nanotime()
-	if ts.Sec > (1<<62)/1_000_000_000 {
-		return 1 << 62, 0
+	now := clock.Nanotime()
+	if ns >= farFuture-now {
+		return farFuture, 0
 	}
-	d += ts.Sec*1_000_000_000 + ts.Nsec
-	if d <= 0 {
-		d = 1
-	}
-	return d, 0
+	return max(now+ns, 1), 0
 }

@@ -51,37 +51,63 @@ func putTimespec(addr uint64, ns int64) bool {
 
 //go:nosplit
 func sysNanosleep(f *arch.Frame) uint64 {
-	return sleep(arg1(f), false)
+	return sleep(arg1(f))
 }
 
+// sysClockNanosleep sleeps on CLOCK_MONOTONIC, CLOCK_BOOTTIME (the same
+// clock here) or CLOCK_REALTIME, for a relative time or until an absolute
+// one (TIMER_ABSTIME); other flag bits are ignored, as in Linux's
+// kernel/time/posix-timers.c.
+//
 //go:nosplit
 func sysClockNanosleep(f *arch.Frame) uint64 {
 	clk, flags, req := arg1(f), arg2(f), arg3(f)
 	if clk != linux.CLOCK_MONOTONIC && clk != linux.CLOCK_REALTIME && clk != linux.CLOCK_BOOTTIME {
 		return linux.EINVAL.Ret()
 	}
-	abs := flags&linux.TIMER_ABSTIME != 0
-	if abs && clk == linux.CLOCK_REALTIME {
-		// Turn a wall-clock deadline into a monotonic one.
-		ts, ok := mem.UserTimespec(req)
-		if !ok {
-			return linux.EFAULT.Ret()
-		}
-		d := ts.Sec*1_000_000_000 + ts.Nsec - (clock.Realtime() - clock.Nanotime())
-		return sleepUntil(d)
+	if flags&linux.TIMER_ABSTIME == 0 {
+		return sleep(req)
 	}
-	return sleep(req, abs)
+	ts, ok := mem.UserTimespec(req)
+	if !ok {
+		return linux.EFAULT.Ret()
+	}
+	ns, e := timespecNs(ts)
+	if e != 0 {
+		return e.Ret()
+	}
+	if clk == linux.CLOCK_REALTIME && ns < farFuture {
+		// A wall-clock instant becomes a monotonic one.
+		ns -= clock.Realtime() - clock.Nanotime()
+	}
+	return sleepUntil(ns)
 }
 
+// farFuture is the instant (ns) that stands for "never": 146 years after
+// boot. Longer times saturate to it, as Linux's timespec64_to_ktime
+// saturates at KTIME_MAX, so a huge time cannot overflow into one that
+// has passed.
+const farFuture = 1 << 62
+
+// timespecNs checks ts as Linux's timespec64_valid does
+// (include/linux/time64.h): EINVAL for negative seconds or nanoseconds
+// outside 0..999,999,999. It returns ts in nanoseconds, at most farFuture.
+//
 //go:nosplit
-func sleep(req uint64, abs bool) uint64 {
-	if abs {
-		ts, ok := mem.UserTimespec(req)
-		if !ok {
-			return linux.EFAULT.Ret()
-		}
-		return sleepUntil(ts.Sec*1_000_000_000 + ts.Nsec)
+func timespecNs(ts linux.Timespec) (int64, linux.Errno) {
+	if ts.Sec < 0 || ts.Nsec < 0 || ts.Nsec >= 1_000_000_000 {
+		return 0, linux.EINVAL
 	}
+	if ts.Sec >= farFuture/1_000_000_000 {
+		return farFuture, 0
+	}
+	return ts.Sec*1_000_000_000 + ts.Nsec, 0
+}
+
+// sleep sleeps for the relative timespec at req.
+//
+//go:nosplit
+func sleep(req uint64) uint64 {
 	d, e := relDeadline(req)
 	if e != 0 {
 		return e.Ret()

@@ -172,14 +172,18 @@ func Interrupt() int64 {
 	case PIT:
 		pit.Interrupt()
 	case LAPIC, Deadline:
-		if stopped {
+		p := periodNs
+		if stopped || p <= 0 {
 			return now // the idle's one-shot: RestartTick credits it
 		}
-		ticks.Add(1)
-		nextTick += periodNs
-		if nextTick <= now {
-			nextTick = now + periodNs // a late tick: no burst to catch up
+		// The tick due at nextTick, and any whole periods that passed
+		// since (a late interrupt), so the count keeps time.
+		n := int64(1)
+		if now > nextTick {
+			n += (now - nextTick) / p
 		}
+		ticks.Add(uint64(n))
+		nextTick += n * p
 		arm(nextTick)
 	}
 	return now

@@ -5,6 +5,7 @@ package boottest
 
 import (
 	"fmt"
+	"go/build"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -185,7 +186,7 @@ func TestFatalTests(t *testing.T) {
 		{"faultinfault", []string{`^kernel: double fault: another fault while handling a kernel fault: page fault`,
 			`^  rip 0x[0-9a-f]+ gokernel/kernel/trap\.faultNow\+0x`}},
 		{"invalidopcode", []string{`^SIGILL: illegal instruction$`, `^gokernel/kernel/ktest\.ud2\(\)$`}},
-		{"oom", []string{`^fatal error: (runtime: )?out of memory$`}},
+		{"oom", []string{oomPattern}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -201,6 +202,46 @@ func TestFatalTests(t *testing.T) {
 		})
 	}
 }
+
+// oomMessages are the fatal errors the Go runtime (go1.26, linux/amd64)
+// can end with when memory runs out: every throw of an out-of-memory
+// message in $GOROOT/src/runtime, printed as "fatal error: MSG". Which
+// one comes depends on which allocation fails first, which varies from
+// run to run: the heap ("out of memory" from mcache.go, stack.go,
+// string.go, mgcwork.go and after mheap.go's "runtime: out of memory:
+// cannot allocate N-byte block"), a stack ("out of memory (stackalloc)",
+// stack.go), the mmap of heap memory ("runtime: out of memory",
+// mem_linux.go sysMapOS and sysUsedOS), the heap's own metadata
+// (malloc.go's "out of memory allocating heap arena map", "... heap
+// arena metadata", "... allArenas"; mcheckmark.go's "... checkmarks
+// bitmap"; mpagealloc.go's "pageAlloc: out of memory"), off-heap
+// allocations ("runtime: cannot allocate memory": malloc.go
+// persistentalloc, mheap.go, mprof.go), and the tracer and heap dump
+// ("traceRegion: out of memory", "trace: out of memory", "heapdump: out
+// of memory").
+var oomMessages = []string{
+	"out of memory",
+	"out of memory (stackalloc)",
+	"runtime: out of memory",
+	"out of memory allocating heap arena map",
+	"out of memory allocating heap arena metadata",
+	"out of memory allocating allArenas",
+	"out of memory allocating checkmarks bitmap",
+	"pageAlloc: out of memory",
+	"runtime: cannot allocate memory",
+	"traceRegion: out of memory",
+	"trace: out of memory",
+	"heapdump: out of memory",
+}
+
+// oomPattern matches a line with any of oomMessages.
+var oomPattern = func() string {
+	q := make([]string, len(oomMessages))
+	for i, m := range oomMessages {
+		q[i] = regexp.QuoteMeta(m)
+	}
+	return `^fatal error: (` + strings.Join(q, "|") + `)$`
+}()
 
 // An unrecovered panic reaches the serial port as Go prints it, with a
 // traceback naming the function, and QEMU exits with the fail status.
@@ -368,5 +409,53 @@ func TestHeaders(t *testing.T) {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("hdrcheck output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestOOMMessages checks oomMessages against the runtime's source: every
+// throw of an out-of-memory message in the runtime the kernel is built
+// with (linux/amd64 files) must be in the list, and every message in the
+// list must match oomPattern, which "fatal error: newosproc" must not.
+func TestOOMMessages(t *testing.T) {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(strings.TrimSpace(string(out)), "src", "runtime")
+	ctx := build.Default
+	ctx.GOOS, ctx.GOARCH, ctx.CgoEnabled = "linux", "amd64", false
+	pkg, err := ctx.ImportDir(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	throw := regexp.MustCompile(`throw\("([^"]*(out of memory|cannot allocate memory)[^"]*)"\)`)
+	known := map[string]bool{}
+	for _, m := range oomMessages {
+		known[m] = true
+	}
+	found := 0
+	for _, f := range pkg.GoFiles {
+		src, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range throw.FindAllStringSubmatch(string(src), -1) {
+			found++
+			if !known[m[1]] {
+				t.Errorf("%s: the runtime throws %q, which oomMessages lacks", f, m[1])
+			}
+		}
+	}
+	if found < 10 {
+		t.Errorf("found only %d out-of-memory throws in %s: is the pattern stale?", found, dir)
+	}
+	re := regexp.MustCompile(oomPattern)
+	for _, m := range oomMessages {
+		if !re.MatchString("fatal error: " + m) {
+			t.Errorf("oomPattern rejects %q", m)
+		}
+	}
+	if re.MatchString("fatal error: newosproc") {
+		t.Error("oomPattern accepts newosproc")
 	}
 }

@@ -198,3 +198,18 @@ func Disable() {
 func answers(version uint32) bool {
 	return version != 0 && version != 0xFFFFFFFF && version&0xFF >= 0x10
 }
+
+// Silence blocks every maskable interrupt at this local APIC: the timer
+// and the LINT lines masked, the task priority at its highest, so no fixed
+// interrupt from an I/O APIC or MSI is delivered (§11.8.3.1); NMIs still
+// are. For a halted machine.
+//
+//go:nosplit
+func Silence() {
+	if mode == Off {
+		return
+	}
+	StopTimer()
+	MaskAll()
+	write(regTPR, 0xFF)
+}

@@ -91,6 +91,14 @@ func Mask(irq uint8) {
 	writeMask()
 }
 
+// MaskAll disables every IRQ line.
+//
+//go:nosplit
+func MaskAll() {
+	mask = 0xFFFF
+	writeMask()
+}
+
 // Masked reports whether IRQ irq is masked.
 //
 //go:nosplit

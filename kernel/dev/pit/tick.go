@@ -80,6 +80,17 @@ func RestartTick() {
 	}
 }
 
+// Stop stops channel 0 for good: a control word for mode 0 without a
+// count. The counter waits for a count that never comes and OUT stays
+// low (8254 data sheet, "Write Operations": writing a control word resets
+// the counter's control logic; mode 0 starts counting once the count is
+// written), so no IRQ 0 follows and an emulator has no timer to run.
+//
+//go:nosplit
+func Stop() {
+	arch.Outb(cmd, modeOneShot)
+}
+
 // Ticks returns the number of tick periods since Init.
 //
 //go:nosplit
