@@ -47,7 +47,7 @@ DEB_PACKAGES := qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common \
 	xorriso mtools ovmf binutils bochs bochs-term bochsbios vgabios
 
 GO_SOURCES   := go.mod go.sum $(shell find arch kernel task keyboard -name '*.go' -not -name '*_test.go' -o -name '*.s' 2>/dev/null)
-BOOT_OBJECTS := $(BUILD)/multiboot.o $(BUILD)/start32.o $(BUILD)/start64.o $(BUILD)/goimage.o
+BOOT_OBJECTS := $(BUILD)/multiboot.o $(BUILD)/start32.o $(BUILD)/start64.o $(BUILD)/ap.o $(BUILD)/goimage.o
 HOST_PKGS     = $(shell $(GOCMD) list ./... | grep -v /tools/boottest)
 
 .PHONY: all kernel iso run run-iso run-uefi debug test test-host test-qemu \

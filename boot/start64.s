@@ -15,7 +15,8 @@
  * The Go entry (GO_ENTRY, main.kernelEntry) receives:
  *   RDI = boot magic, RSI = boot information address,
  *   RDX = first byte of the kernel image, RCX = end of the image (with bss),
- *   R8  = base of the Go image (its ELF header).
+ *   R8  = base of the Go image (its ELF header),
+ *   R9, R10 = start and end of the AP trampoline's bytes (ap.s).
  */
 	.include "multiboot.inc"
 
@@ -56,6 +57,8 @@ start64:
 	movq	$_load_start, %rdx
 	movq	$_bss_end, %rcx
 	movq	$GO_BASE, %r8
+	movq	$ap_tramp_start, %r9
+	movq	$ap_tramp_end, %r10
 	movq	$GO_ENTRY, %rax
 	call	*%rax
 	/* kernelEntry never returns. */

@@ -5,11 +5,11 @@
 // The ELF entry of the Go image (linked with -E main.kernelEntry), reached
 // from boot/start64.S in long mode on the boot stack, with -8(FS) pointing
 // at a zero page (see start64.S). Registers: DI boot magic, SI boot
-// information, DX image start, CX image end, R8 Go image base.
-// It passes them, with the address of the Go runtime's own entry, to
-// start, which never returns.
+// information, DX image start, CX image end, R8 Go image base, R9 and R10
+// the AP trampoline's start and end. It passes them, with the address of
+// the Go runtime's own entry, to start, which never returns.
 TEXT ·kernelEntry(SB),NOSPLIT|NOFRAME,$0
-	SUBQ	$48, SP
+	SUBQ	$64, SP
 	MOVQ	DI, 0(SP)
 	MOVQ	SI, 8(SP)
 	MOVQ	DX, 16(SP)
@@ -17,6 +17,8 @@ TEXT ·kernelEntry(SB),NOSPLIT|NOFRAME,$0
 	MOVQ	R8, 32(SP)
 	LEAQ	_rt0_amd64_linux(SB), AX
 	MOVQ	AX, 40(SP)
+	MOVQ	R9, 48(SP)
+	MOVQ	R10, 56(SP)
 	CALL	·start(SB)
 hang:
 	CLI

@@ -2,7 +2,10 @@ package main
 
 import (
 	"gokernel/arch"
+	"gokernel/kernel/bkl"
 	"gokernel/kernel/console"
+	"gokernel/kernel/cpu"
+	"gokernel/kernel/dev/lapic"
 	"gokernel/kernel/fault"
 	"gokernel/kernel/irq"
 	"gokernel/kernel/kcall"
@@ -11,7 +14,9 @@ import (
 	"gokernel/kernel/mem"
 	"gokernel/kernel/sched"
 	"gokernel/kernel/signal"
+	"gokernel/kernel/smp"
 	"gokernel/kernel/sys"
+	"gokernel/kernel/tlb"
 	"gokernel/kernel/trap"
 )
 
@@ -20,13 +25,44 @@ import (
 // interrupts disabled. On return the stub restores the frame, which
 // sched.Switch may have replaced with another thread's.
 //
+// Three interprocessor interrupts are served without the big kernel lock:
+// the TLB shootdown (the CPU that sent it holds the lock and waits), the
+// wake-up of a halted CPU (which only ends its halt), and the NMI of a
+// CPU that halts the machine (it may hold the lock). Everything else runs
+// under the lock (kernel/bkl), one CPU at a time.
+//
 // Ring 0. Rules for everything reachable from here (checked by
 // tools/ring0check): no stack growth (all //go:nosplit), no allocation, no
 // write barriers (no Go pointers stored outside the stack), no runtime
-// calls but a few allow-listed copies, no locks.
+// calls but a few allow-listed copies, no locks but the spin locks of
+// kernel/spin.
 //
 //go:nosplit
 func dispatch(f *arch.Frame) {
+	if f.Vector >= 32 && f.Vector < 256 { // not the SYSCALL entry's 256 and 257
+		cpu.Current().Interrupts++
+	}
+	switch f.Vector {
+	case tlb.Vector:
+		tlb.Interrupt()
+		lapic.EOI()
+		return
+	case sched.WakeVector:
+		lapic.EOI()
+		return
+	case trap.VecNMI:
+		if machine.Stopping() {
+			machine.Park() // another CPU halts the machine
+		}
+	}
+	if f.Vector < 32 && !smp.Up() {
+		smp.Fault(f) // an AP's fault during its bring-up: reported by the boot CPU
+	}
+	user := f.FromUser()
+	if user {
+		tlb.EnteredKernel()
+	}
+	bkl.Enter()
 	switch v := f.Vector; {
 	case v == trap.VecSyscall && f.RAX == kcall.Number:
 		kcall.Dispatch(f)
@@ -34,7 +70,6 @@ func dispatch(f *arch.Frame) {
 		sys.Dispatch(f)
 	case v == trap.VecNestedSyscall:
 		nestedSyscall(f)
-		return
 	case v < 32:
 		exception(f)
 	case v < 256:
@@ -42,10 +77,12 @@ func dispatch(f *arch.Frame) {
 	default:
 		trap.Unexpected(v)
 	}
-	if f.FromUser() {
+	if user {
 		sched.Switch(f)
 		signal.DeliverPending(f)
+		tlb.LeaveToUser()
 	}
+	bkl.Exit()
 }
 
 //go:nosplit
@@ -87,7 +124,10 @@ func exception(f *arch.Frame) {
 //
 //go:nosplit
 func kernelFault(f *arch.Frame, who string) {
-	enterFrame(fault.Kernel(f, who))
+	top := fault.Kernel(f, who)
+	tlb.LeaveToUser()
+	bkl.Drop() // the entry that faulted is abandoned, its lock with it
+	enterFrame(top)
 }
 
 // iretAddr returns the address of the IRETQ that ends every kernel entry.

@@ -51,6 +51,8 @@ const (
 	X2APIC
 	TSCDeadline
 	ClockSource
+	CPUs
+	NoSMP
 	Help
 	numOptions
 )
@@ -69,6 +71,8 @@ var Options = [numOptions]Option{
 	X2APIC:      {Name: "x2apic", Kind: Choice, Default: "on", Choices: "on|off", Help: "off keeps the local APIC in xAPIC mode (MMIO) where x2APIC is offered"},
 	TSCDeadline: {Name: "tscdeadline", Kind: Choice, Default: "on", Choices: "on|off", Help: "off times with the APIC timer's count-down where TSC-deadline mode is offered"},
 	ClockSource: {Name: "clocksource", Kind: Choice, Choices: "cpuid|hpet|pmtimer|pit", Help: "measure the TSC against this source only"},
+	CPUs:        {Name: "cpus", Kind: Number, Default: "64", Min: 1, Max: 64, Help: "use at most N CPUs: the Go program's GOMAXPROCS follows"},
+	NoSMP:       {Name: "nosmp", Kind: Flag, Help: "use only the boot CPU"},
 	Help:        {Name: "help", Kind: Flag, Help: "print this table at boot (cmdline=help too)"},
 }
 

@@ -14,17 +14,23 @@ import (
 // kernel fault: it waits in the private call, which returns only after the
 // ring-0 core faulted and printed its part, then disassembles the faulting
 // instruction, prints it, and asks the kernel to stop. It has a thread of
-// its own, so the kernel can wake it without the Go scheduler. Ring 3.
+// its own, so the kernel can wake it without the Go scheduler. It returns
+// once the reporter waits: with more than one CPU, the caller would run
+// on meanwhile, and a kernel fault before that finds no reporter. Ring 3.
 func StartReporter() {
-	started := make(chan struct{})
 	go func() {
 		runtime.LockOSThread()
-		close(started)
 		kcall.WaitForFault()
 		fmt.Println(disassemble(last))
 		kcall.FaultReported()
 	}()
-	<-started
+	for {
+		st, err := kcall.ReadStats()
+		if err != nil || st.FaultReporter != 0 {
+			return
+		}
+		runtime.Gosched()
+	}
 }
 
 // disassemble returns the report line for the faulting instruction.

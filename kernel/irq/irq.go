@@ -125,7 +125,7 @@ func tick(f *arch.Frame) {
 	if f.FromUser() {
 		sched.Preempt(now)
 	}
-	if timer.Ticks()%10 == 0 {
+	if timer.MyTicks()%10 == 0 {
 		sched.WakeIRQWaiters()
 	}
 }

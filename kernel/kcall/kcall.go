@@ -43,6 +43,7 @@ const (
 	Halt          Op = 8  // stop the CPU for good; does not return
 	SyscallCounts Op = 9  // copy the system-call counts (sys.Counts) to the buffer at RSI, RDX bytes
 	IRQTable      Op = 10 // copy the interrupt lines (irq.Table) to the buffer at RSI
+	CPUTable      Op = 11 // copy the CPUs (CPUs) to the buffer at RSI
 )
 
 // Test operations, served only in test mode (test=NAME on the command
@@ -84,6 +85,7 @@ var ops = [...]op{
 	Halt:          {"halt", halt, false, "stop the CPU for good"},
 	SyscallCounts: {"syscall-counts", syscallCounts, false, "copy the system-call counts to RSI, RDX bytes"},
 	IRQTable:      {"irq-table", irqTable, false, "copy the interrupt lines, their routes and counts to RSI"},
+	CPUTable:      {"cpu-table", cpuTable, false, "copy each CPU's APIC ID and counters to RSI"},
 
 	TestPageFault:   {"test-page-fault", testPageFault, true, "read an unmapped kernel address in ring 0"},
 	TestStackOverfl: {"test-stack-overflow", testStackOverflow, true, "overflow the kernel stack: a double fault"},

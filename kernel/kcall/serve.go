@@ -4,15 +4,19 @@ import (
 	"unsafe"
 
 	"gokernel/arch"
+	"gokernel/kernel/bkl"
 	"gokernel/kernel/clock"
 	"gokernel/kernel/console"
+	"gokernel/kernel/cpu"
 	"gokernel/kernel/irq"
 	"gokernel/kernel/linux"
 	"gokernel/kernel/machine"
 	"gokernel/kernel/mem"
 	"gokernel/kernel/sched"
+	"gokernel/kernel/smp"
 	"gokernel/kernel/sys"
 	"gokernel/kernel/timer"
+	"gokernel/kernel/tlb"
 	"gokernel/kernel/trap"
 	"gokernel/kernel/vdso"
 )
@@ -68,16 +72,24 @@ func kernelStats(f *arch.Frame) uint64 {
 	s7, s15, sa := irq.Spurious()
 	tscHz, _ := clock.TSCHz()
 	*(*Stats)(unsafe.Pointer(&b[0])) = Stats{
-		Ticks: timer.Ticks(), TickHz: timer.Hz(), Halts: sched.Halts, Preemptions: sched.Preemptions,
+		Ticks: timer.Ticks(), TickHz: timer.Hz(), Halts: sched.Halts(), Preemptions: sched.Preemptions,
 		Spurious7: s7, Spurious15: s15, SpuriousAPIC: sa,
 		Timer: uint64(timer.Active()), ClockSource: uint64(clock.ClockSource()), Controller: uint64(irq.Active()),
 		TSCHz: tscHz, TimerRate: timer.LAPICHz(),
 		FreeFrames: mem.Frames.FreeCount(), TotalFrames: mem.Frames.Total(),
 		Threads: uint64(sched.Count()), Uptime: uint64(clock.Nanotime()),
 		Breakpoints: trap.Breakpoints(),
+		CPUs:        uint64(cpu.Online()), CPUsListed: uint64(max(smp.Listed, 1)), TimerIRQs: uint64(timer.Fired()), WakeIPIs: sched.Kicks(),
+		TimerWakes: sched.TimerWakes(),
+		LockSpins:  bkl.Spins(),
 	}
+	st := (*Stats)(unsafe.Pointer(&b[0]))
+	st.Shootdowns, st.ShootdownIPIs = tlb.Counts()
 	if vdso.Enabled {
-		(*Stats)(unsafe.Pointer(&b[0])).VDSO = 1
+		st.VDSO = 1
+	}
+	if sched.FaultWaiting() {
+		st.FaultReporter = 1
 	}
 	return 0
 }
@@ -128,6 +140,25 @@ func syscallCounts(f *arch.Frame) uint64 {
 		return linux.EFAULT.Ret()
 	}
 	*(*[sys.MaxCounted]sys.Count)(unsafe.Pointer(&b[0])) = sys.Counts
+	return 0
+}
+
+//go:nosplit
+func cpuTable(f *arch.Frame) uint64 {
+	const n = uint64(unsafe.Sizeof(CPUs{}))
+	b, ok := mem.UserBytes(f.RSI, n, true)
+	if !ok || uint64(len(b)) < n {
+		return linux.EFAULT.Ret()
+	}
+	t := (*CPUs)(unsafe.Pointer(&b[0]))
+	now := clock.Nanotime()
+	t.N = uint64(min(cpu.Online(), len(t.CPU)))
+	for i := 0; i < int(t.N) && i < len(t.CPU) && i < cpu.Max; i++ {
+		runs, halts, wakes, idle := sched.CPUCounts(i)
+		b := &cpu.Blocks[i]
+		t.CPU[i] = CPU{APICID: uint64(b.APICID), Runs: runs, Halts: halts, TimerWakes: wakes,
+			Interrupts: b.Interrupts, IdleNs: uint64(idle), UpNs: uint64(now - b.Since)}
+	}
 	return 0
 }
 

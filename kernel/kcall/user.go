@@ -86,6 +86,15 @@ func ReadSyscallCounts() (*[sys.MaxCounted]sys.Count, error) {
 // Test makes test operation o (test mode only) and returns RAX and RDX.
 func Test(o Op, arg uintptr) (uintptr, uintptr, error) { return call(o, arg, 0, 0) }
 
+// ReadCPUs returns the online CPUs with their counters.
+func ReadCPUs() ([]CPU, error) {
+	t := new(CPUs)
+	if _, _, err := call(CPUTable, uintptr(unsafe.Pointer(t)), 0, 0); err != nil {
+		return nil, err
+	}
+	return t.CPU[:min(t.N, uint64(len(t.CPU)))], nil
+}
+
 // ReadIRQTable returns the interrupt controller's lines, routes and counts.
 func ReadIRQTable() (*irq.Table, error) {
 	t := new(irq.Table)

@@ -59,6 +59,7 @@ const (
 	SYS_EVENTFD2          = 290
 	SYS_EPOLL_CREATE1     = 291
 	SYS_PRLIMIT64         = 302
+	SYS_GETCPU            = 309
 	SYS_GETRANDOM         = 318
 )
 

@@ -3,6 +3,8 @@
 package machine
 
 import (
+	"sync/atomic"
+
 	"gokernel/arch"
 	"gokernel/kernel/dev/debugexit"
 	"gokernel/kernel/dev/lapic"
@@ -22,16 +24,47 @@ const (
 // thread runs.
 var TestMode bool
 
-// Halt stops the CPU for good: interrupts off, every interrupt source
-// silenced, then HLT in a loop. Only an NMI (or SMI, INIT) can wake HLT
-// with interrupts off (SDM Vol. 2A, HLT); the loop halts again after it.
-// A halted machine so costs nothing, also to an emulator, which would
-// otherwise keep running the tick's timer.
+// Halt stops the machine for good: interrupts off, the other CPUs
+// stopped, every interrupt source silenced, then HLT in a loop. Only an
+// NMI (or SMI, INIT) can wake HLT with interrupts off (SDM Vol. 2A, HLT);
+// the loop halts again after it. A halted machine so costs nothing, also
+// to an emulator, which would otherwise keep running the ticks' timers.
+//
+// The other CPUs get an NMI, which no interrupt flag blocks, and their
+// NMI handler parks them (Park): a CPU spinning for a lock this one holds
+// stops as well as one that halts.
 //
 //go:nosplit
 func Halt() {
 	arch.Cli()
+	if stopping.Swap(1) == 0 {
+		lapic.SendOthers(0, lapic.NMI)
+	}
 	silence()
+	park()
+}
+
+var stopping atomic.Uint32
+
+// Stopping reports whether a CPU has stopped the machine: an NMI then
+// means Park.
+//
+//go:nosplit
+func Stopping() bool { return stopping.Load() != 0 }
+
+// Park stops this CPU for good, for Halt on another: its local APIC
+// silenced, HLT in a loop. Called from the NMI handler, which never
+// returns, so the CPU blocks further NMIs too (SDM Vol. 3A §6.7.1).
+//
+//go:nosplit
+func Park() {
+	arch.Cli()
+	lapic.Silence()
+	park()
+}
+
+//go:nosplit
+func park() {
 	for {
 		arch.Cli()
 		arch.Hlt()

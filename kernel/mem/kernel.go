@@ -15,8 +15,9 @@ type Segment struct {
 // unmapped guard page below Bottom.
 type Stack struct{ Bottom, Top uint64 }
 
-// Kernel stacks of CPU 0: the main one for entries from ring 3, and one
-// interrupt stack each for double fault, NMI and machine check.
+// Kernel stacks of a CPU: the main one for entries from ring 3, and one
+// interrupt stack each for double fault, NMI and machine check. Stacks
+// are CPU 0's; CPUStacks maps another CPU's.
 const (
 	KernelStackSize = 32 << 10
 	ISTStackSize    = 16 << 10
@@ -66,23 +67,50 @@ func Setup(top uint64, segs []Segment) bool {
 			}
 		}
 	}
-	sizes := [NumStacks]uint64{KernelStackSize, ISTStackSize, ISTStackSize, ISTStackSize}
-	va := uint64(KernelStacks)
-	for i := range Stacks {
-		va += PageSize // guard page, never mapped
-		bottom := va
-		for end := va + sizes[i]; va < end; va += PageSize {
-			f, ok := allocFrame()
-			if !ok || !Map(uintptr(va), f, arch.PTE_W|nx) {
-				return false
-			}
-		}
-		Stacks[i] = Stack{bottom, va}
+	if !mapStacks(0, &Stacks) {
+		return false
 	}
 	arch.WriteCR3(root)
 	arch.WriteCR0(arch.ReadCR0() | arch.CR0_WP)
 	earlyHi = 0
 	return true
+}
+
+// cpuStacksStride is the room each CPU's stacks take in the KernelStacks
+// area: the four stacks and their guard pages fit in it.
+const cpuStacksStride = 128 << 10
+
+// mapStacks maps CPU i's stacks, each above an unmapped guard page, into
+// st. Ring 0, interrupts off.
+//
+//go:nosplit
+func mapStacks(i int, st *[NumStacks]Stack) bool {
+	sizes := [NumStacks]uint64{KernelStackSize, ISTStackSize, ISTStackSize, ISTStackSize}
+	va := uint64(KernelStacks) + uint64(i)*cpuStacksStride
+	for k := range st {
+		va += PageSize // guard page, never mapped
+		bottom := va
+		for end := va + sizes[k]; va < end; va += PageSize {
+			f, ok := allocFrame()
+			if !ok || !Map(uintptr(va), f, arch.PTE_W|nx) {
+				return false
+			}
+		}
+		st[k] = Stack{bottom, va}
+	}
+	return true
+}
+
+// CPUStacks maps the stacks of CPU i (an AP about to start), its kernel
+// stack first, then the three IST stacks. Ring 0.
+//
+//go:nosplit
+func CPUStacks(i int) (st [NumStacks]Stack, ok bool) {
+	if i <= 0 {
+		return Stacks, true
+	}
+	ok = mapStacks(i, &st)
+	return st, ok
 }
 
 // DirectMapSize is how much physical memory the direct map covers.

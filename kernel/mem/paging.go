@@ -2,7 +2,9 @@ package mem
 
 import (
 	"gokernel/arch"
+	"gokernel/kernel/cpu"
 	"gokernel/kernel/mem/phys"
+	"gokernel/kernel/tlb"
 )
 
 // 4-level paging (SDM Vol. 3A §4.5): PML4 -> PDPT -> PD -> PT, 512 entries
@@ -40,6 +42,18 @@ func frame(pa uint64) uintptr {
 
 //go:nosplit
 func tableAt(pa uint64) *table { return (*table)(arch.Ptr(frame(pa))) }
+
+// shootdown has every other CPU drop the translations it may cache after
+// entries lost rights or went away, before the big kernel lock is
+// released (kernel/tlb); this CPU's were dropped entry by entry (invlpg).
+// One CPU: nothing to do.
+//
+//go:nosplit
+func shootdown() {
+	if !hostTest && cpu.Online() > 1 {
+		tlb.Request()
+	}
+}
 
 // invlpg drops va's translation from the TLB after its entry changed (SDM
 // Vol. 3A §4.10.4.1).
@@ -145,6 +159,7 @@ func Lookup(va uintptr) arch.PTE {
 func SetFlags(va uintptr, flags arch.PTE) {
 	if e := walk(va, 0, false); e != nil && e.Present() {
 		setFlags(e, va, flags)
+		shootdown()
 	}
 }
 
@@ -211,21 +226,29 @@ func nextLeaf(va, end uintptr) (*arch.PTE, uintptr) {
 }
 
 // UnmapRange removes the 4 KiB mappings in [start, end) and frees their
-// frames (never the shared zero page's).
+// frames (never the shared zero page's). With other CPUs running, they
+// drop their translations before it returns, so a freed frame is never
+// reached through a stale one (the big kernel lock, held, keeps it from
+// being handed out meanwhile).
 //
 //go:nosplit
 func UnmapRange(start, end uintptr) {
+	any := false
 	for va := start; ; va += PageSize {
 		var e *arch.PTE
 		if e, va = nextLeaf(va, end); e == nil {
-			return
+			break
 		}
 		pa := e.Addr()
 		*e = 0
 		invlpg(va)
+		any = true
 		if pa != zeroPage {
 			Frames.Free(pa)
 		}
+	}
+	if any {
+		shootdown()
 	}
 }
 
@@ -234,11 +257,27 @@ func UnmapRange(start, end uintptr) {
 //
 //go:nosplit
 func ProtectRange(start, end uintptr, flags arch.PTE) {
+	any := false
 	for va := start; ; va += PageSize {
 		var e *arch.PTE
 		if e, va = nextLeaf(va, end); e == nil {
-			return
+			break
 		}
 		setFlags(e, va, flags)
+		any = true
+	}
+	if any {
+		shootdown()
+	}
+}
+
+// Unmap removes the 4 KiB mapping of va without freeing its frame: for a
+// page the kernel mapped for a while (the AP trampoline).
+//
+//go:nosplit
+func Unmap(va uintptr) {
+	if e := walk(va, 0, false); e != nil && e.Present() {
+		*e = 0
+		invlpg(va)
 	}
 }

@@ -87,9 +87,21 @@ func Fault(addr uint64, ec uint64) FaultResult {
 		return FaultAccess
 	}
 	va := uintptr(PageRoundDown(addr))
-	if ec&arch.PF_P != 0 {
-		if write && Lookup(va).Addr() == zeroPage && zeroPage != 0 {
+	// The entry as it is now, not as the error code saw it: another CPU
+	// may have mapped the page between this CPU's fault and its turn at
+	// the kernel (both faulted on it); mapping it again would drop the
+	// other's frame and what was written there.
+	if e := Lookup(va); e.Present() {
+		if write && e.Addr() == zeroPage && zeroPage != 0 {
 			return populate(va, a.Prot)
+		}
+		if stale(e, write, fetch) {
+			// Another CPU made or changed the entry (the zero page
+			// became a page of its own) after this one saw the old
+			// one: the entry allows the access now, so drop any old
+			// translation and retry.
+			invlpg(va)
+			return FaultFixed
 		}
 		return FaultAccess
 	}
@@ -97,6 +109,15 @@ func Fault(addr uint64, ec uint64) FaultResult {
 		return mapZero(va, a.Prot)
 	}
 	return populate(va, a.Prot)
+}
+
+// stale reports whether the present entry e allows the access a
+// protection fault was raised for: the fault came through a translation
+// cached before another CPU changed e.
+//
+//go:nosplit
+func stale(e arch.PTE, write, fetch bool) bool {
+	return e.Present() && e&arch.PTE_U != 0 && (!write || e&arch.PTE_W != 0) && (!fetch || e&arch.PTE_NX == 0)
 }
 
 //go:nosplit
@@ -111,7 +132,8 @@ func allows(prot uint32, write, fetch bool) bool {
 }
 
 // populate maps a zeroed frame of its own at va, replacing the zero page
-// if va mapped it.
+// if va mapped it: then other CPUs drop their translation of the zero
+// page, or a thread there would go on reading zeros where this one writes.
 //
 //go:nosplit
 func populate(va uintptr, prot uint32) FaultResult {
@@ -119,9 +141,13 @@ func populate(va uintptr, prot uint32) FaultResult {
 	if !ok {
 		return FaultNoMem
 	}
+	wasZero := zeroPage != 0 && Lookup(va).Addr() == zeroPage
 	if !Map(va, pa, PageFlags(prot)) {
 		Frames.Free(pa)
 		return FaultNoMem
+	}
+	if wasZero {
+		shootdown()
 	}
 	return FaultFixed
 }
@@ -270,6 +296,18 @@ func PutUser64(addr uint64, v uint64) bool {
 		return false
 	}
 	*(*uint64)(unsafe.Pointer(&b[0])) = v
+	return true
+}
+
+// PutUser32 writes v at addr in user memory.
+//
+//go:nosplit
+func PutUser32(addr uint64, v uint32) bool {
+	b, ok := UserBytes(addr, 4, true)
+	if !ok || len(b) < 4 {
+		return false
+	}
+	*(*uint32)(unsafe.Pointer(&b[0])) = v
 	return true
 }
 

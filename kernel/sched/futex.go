@@ -40,11 +40,13 @@ func wait(kind WaitKind, addr uint64, deadline int64) {
 	case WaitPoll:
 		key = pollTag | addr
 	}
-	if !waits.Add(key, cur, deadline) {
+	if !waits.Add(key, current(), deadline) {
 		// Cannot happen: the queue holds as many waiters as there are
 		// threads. Do not lose the thread: let it run again.
 		t.State = Runnable
+		return
 	}
+	wakeBoot(deadline)
 }
 
 // WakeFutex wakes up to n threads blocked in FUTEX_WAIT on addr, oldest
@@ -129,11 +131,26 @@ func WakeFaultWaiter() bool {
 		if t.State == Blocked && t.Wait == WaitFault {
 			t.Frame.RAX = 0
 			t.State = Runnable
-			t.next = runHead
-			runHead = i + 1
-			if runTail == 0 {
-				runTail = i + 1
+			q := rq(me())
+			t.next = q.head
+			q.head = i + 1
+			if q.tail == 0 {
+				q.tail = i + 1
 			}
+			q.n++
+			return true
+		}
+	}
+	return false
+}
+
+// FaultWaiting reports whether a thread waits in WaitFault: the fault
+// reporter is ready.
+//
+//go:nosplit
+func FaultWaiting() bool {
+	for i := range threads {
+		if t := &threads[i]; t.State == Blocked && t.Wait == WaitFault {
 			return true
 		}
 	}

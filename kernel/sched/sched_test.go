@@ -13,10 +13,12 @@ import (
 // tests pass deadlines and times explicitly.
 
 func reset() {
+	hostTest, hostCPU, hostCPUs = true, 0, 1
 	threads = [MaxThreads]Thread{}
-	cur, runHead, runTail, lastTID, nthreads = -1, 0, 0, 0, 0
+	rqs = [len(rqs)]runq{}
+	lastTID, nthreads = 0, 0
 	waits = futex.Queue{}
-	irqWaiters, watchdog, Preemptions, sliceStart = 0, 0, 0, 0
+	irqWaiters, watchdog, Preemptions = 0, 0, 0
 }
 
 // spawn makes a runnable thread whose frame has RIP rip and whose FS base
@@ -106,7 +108,7 @@ func TestTimeouts(t *testing.T) {
 	Block(WaitSleep, 0, 300) // nanosleep: 0
 	run(t, &f)               // 3 runs
 	Tick(299)
-	if runHead != 0 {
+	if rqs[0].head != 0 {
 		t.Fatal("a wait ended before its deadline")
 	}
 	Tick(300)
@@ -140,7 +142,7 @@ func TestIRQWaiters(t *testing.T) {
 	}
 	// Its timeout no longer applies: a later tick wakes nobody twice.
 	Tick(10000)
-	if runHead != 0 && threads[runHead-1].Frame.RIP == 1 {
+	if rqs[0].head != 0 && threads[rqs[0].head-1].Frame.RIP == 1 {
 		t.Error("the woken waiter was woken again by its stale timeout")
 	}
 }
@@ -200,5 +202,41 @@ func TestExitFreesTheSlot(t *testing.T) {
 	}
 	if _, ok := New(&arch.Frame{}, 0); ok {
 		t.Error("a thread beyond MaxThreads was created")
+	}
+}
+
+// TestSteal: two CPUs; CPU 0 queues three threads; CPU 1, with an empty
+// queue, steals the oldest; each CPU keeps its own running thread, and a
+// yield goes back on the yielding CPU's queue.
+func TestSteal(t *testing.T) {
+	reset()
+	hostCPUs = 2
+	spawn(t, 1)
+	spawn(t, 2)
+	spawn(t, 3)
+	var f0, f1 arch.Frame
+	hostCPU = 0
+	if got := run(t, &f0); got != 1 {
+		t.Fatalf("CPU 0 runs %d", got)
+	}
+	hostCPU = 1
+	if got := run(t, &f1); got != 2 {
+		t.Fatalf("CPU 1 stole %d, want 2", got)
+	}
+	if Current().Frame.RIP != 2 && f1.RIP != 2 {
+		t.Error("CPU 1's current thread is not the stolen one")
+	}
+	if rqs[0].n != 1 || rqs[1].n != 0 || running() != 2 {
+		t.Errorf("queues %d and %d, %d running", rqs[0].n, rqs[1].n, running())
+	}
+	Yield()
+	if got := run(t, &f1); got != 2 {
+		// Its own queue has the yielder: it runs again before stealing.
+		t.Errorf("after a yield CPU 1 runs %d, want 2 again", got)
+	}
+	hostCPU = 0
+	Yield()
+	if got := run(t, &f0); got != 3 {
+		t.Errorf("CPU 0 after a yield runs %d, want 3", got)
 	}
 }

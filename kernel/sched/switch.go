@@ -1,10 +1,14 @@
 package sched
 
 import (
+	"sync/atomic"
+
 	"gokernel/arch"
+	"gokernel/kernel/bkl"
 	"gokernel/kernel/clock"
 	"gokernel/kernel/console"
 	"gokernel/kernel/cpu"
+	"gokernel/kernel/dev/lapic"
 	"gokernel/kernel/machine"
 	"gokernel/kernel/timer"
 )
@@ -70,7 +74,7 @@ func switchFrame(f *arch.Frame, fs uint64) uint64 {
 		case Runnable:
 			t.Frame = *f
 			t.FSBase = fs
-			enqueue(cur)
+			push(me(), current()) // its own CPU's queue: no IPI for a yield
 		case Blocked, Frozen:
 			t.Frame = *f
 			t.FSBase = fs
@@ -78,14 +82,16 @@ func switchFrame(f *arch.Frame, fs uint64) uint64 {
 			t.State = Free
 			nthreads--
 		}
-		cur = -1
+		setCurrent(-1)
 	}
 	i := next() & (MaxThreads - 1)
 	t := &threads[i]
-	cur = i
+	setCurrent(i)
+	q := rq(me())
+	q.runs++
+	q.sliceStart = clock.Nanotime()
 	t.State = Running
 	t.Wait = WaitNone
-	sliceStart = clock.Nanotime()
 	*f = t.Frame
 	return t.FSBase
 }
@@ -101,8 +107,11 @@ func next() int32 {
 			return i
 		}
 		d := waits.Next()
-		if d == 0 && watchdog == 0 && irqWaiters == 0 {
+		if d == 0 && watchdog == 0 && irqWaiters == 0 && running() == 0 {
 			deadlock()
+		}
+		if me() != 0 {
+			d = 0 // the boot CPU keeps the deadlines; the others wait for work
 		}
 		idle(d)
 	}
@@ -133,18 +142,29 @@ func SetWatchdog(deadline int64) { watchdog = deadline }
 // loop without system calls cannot starve the rest of the Go program.
 const TimeSlice = 10_000_000 // ns, the Go runtime's own scheduling quantum
 
-var sliceStart int64
-
 // Preempt is called by the timer interrupt when it interrupted a thread in
 // ring 3: if the thread's slice is used up and another thread is runnable,
 // it goes to the back of the run queue at the entry's Switch.
 //
 //go:nosplit
 func Preempt(now int64) {
-	if t := Current(); t != nil && t.State == Running && runHead != 0 && now-sliceStart >= TimeSlice {
+	if t := Current(); t != nil && t.State == Running && runnable() && now-rq(me()).sliceStart >= TimeSlice {
 		t.State = Runnable
 		Preemptions++
 	}
+}
+
+// running counts the CPUs running a thread.
+//
+//go:nosplit
+func running() int {
+	n := 0
+	for o := 0; o < ncpus(); o++ {
+		if rq(o).cur != 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // Preemptions counts the threads the timer took the CPU from.
@@ -155,45 +175,92 @@ var Preemptions uint64
 // clock.
 var InterruptsWake bool
 
-// idle waits for the deadline (0: none) or for an interrupt that makes a
-// thread runnable. With the timer running it halts: STI;HLT enables
+// idle waits once for the deadline (0: none) or for an interrupt, with the
+// big kernel lock dropped, so other CPUs run the kernel meanwhile; next
+// then looks again for work and the earliest deadline, which may have
+// changed meanwhile. With the timer running it halts: STI;HLT enables
 // interrupts and halts in one step, so an interrupt that arrives after the
 // checks below cannot be missed, and the CPU sleeps until the next one.
 // When nothing is due for a while it also stops the periodic tick and arms
-// the timer for the deadline (timer.StopTick), so an idle machine sleeps
-// until its next deadline (the 8254's counter bounds that at 55 ms).
-// Without a timer that fires (early boot, or none works), it polls the
-// clock.
+// the timer for the deadline (timer.StopTick), so an idle CPU sleeps until
+// its next deadline (the 8254's counter bounds that at 55 ms). A thread
+// queued meanwhile by another CPU comes with a wake-up IPI (kick): the CPU
+// says it is idle before it drops the lock, so the other either sees that
+// and sends the IPI, which then ends the halt, or queued the thread before
+// and this CPU sees it. The same holds for a deadline earlier than the one
+// the boot CPU sleeps until (wakeBoot). Without a timer that fires (early
+// boot, or none works), it polls the clock.
 //
 //go:nosplit
 func idle(deadline int64) {
-	for runHead == 0 {
-		now := clock.Nanotime()
-		if deadline != 0 && now >= deadline {
-			return
-		}
-		if !InterruptsWake || (deadline != 0 && deadline-now < spinBelow) {
-			// Poll the clock, taking interrupts between polls as the
-			// halt would: no timer fires (or the wait is too short to
-			// halt for), but devices still interrupt.
-			arch.Sti()
-			arch.Pause()
-			arch.Cli()
-			continue
-		}
-		wake := deadline
-		if watchdog != 0 && (wake == 0 || watchdog < wake) {
-			wake = watchdog
-		}
+	c := me()
+	now := clock.Nanotime()
+	if runnable() || (deadline != 0 && now >= deadline) {
+		return
+	}
+	wake := deadline
+	if watchdog != 0 && (wake == 0 || watchdog < wake) {
+		wake = watchdog
+	}
+	if c == 0 {
+		bootSleeps.Store(wake | sleeping)
+	}
+	idleCPU[c&(cpu.Max-1)].Store(1)
+	held := bkl.Drop()
+	if !InterruptsWake || (deadline != 0 && deadline-now < spinBelow) {
+		// Poll the clock, taking interrupts between polls as the halt
+		// would: no timer fires (or the wait is too short to halt for),
+		// but devices still interrupt.
+		arch.Sti()
+		arch.Pause()
+		arch.Cli()
+	} else {
 		gap := int64(1) << 62
 		if wake != 0 {
 			gap = wake - now
 		}
 		timer.StopTick(gap)
+		fired := timer.MyFired()
 		arch.StiHlt()
 		arch.Cli()
+		if timer.MyFired() != fired {
+			timerWakes.Add(1)
+			rq(c).timerWakes++
+		}
 		timer.RestartTick()
-		Halts++
+		rq(c).halts++
+		halts.Add(1)
+	}
+	bkl.Take(held)
+	rq(c).idleNs += clock.Nanotime() - now
+	idleCPU[c&(cpu.Max-1)].Store(0)
+	if c == 0 {
+		bootSleeps.Store(0)
+	}
+}
+
+// bootSleeps is, while the boot CPU idles, the deadline it sleeps until
+// (0: none) with the sleeping bit set; 0 while it works.
+var bootSleeps atomic.Int64
+
+const sleeping = 1 << 62
+
+// wakeBoot sends the boot CPU a wake-up IPI when another CPU adds a
+// deadline earlier than the one the boot CPU sleeps until: only the boot
+// CPU keeps the deadlines.
+//
+//go:nosplit
+func wakeBoot(deadline int64) {
+	if hostTest || deadline == 0 || me() == 0 {
+		return
+	}
+	s := bootSleeps.Load()
+	if s&sleeping == 0 {
+		return
+	}
+	if armed := s &^ sleeping; armed == 0 || deadline < armed {
+		kicks.Add(1)
+		lapic.SendIPI(cpu.Blocks[0].APICID, WakeVector, lapic.Fixed)
 	}
 }
 
@@ -204,8 +271,22 @@ func idle(deadline int64) {
 // delay.
 const spinBelow = 100_000 // ns
 
-// Halts counts the HLTs the idle loop executed.
-var Halts uint64
+// halts counts the HLTs the idle loops executed, on every CPU.
+var halts atomic.Uint64
+
+// timerWakes counts the halts the timer ended, on every CPU: a ticking
+// idle would have TickHz a second per CPU, a tickless one about one per
+// deadline.
+var timerWakes atomic.Uint64
+
+// Halts returns the HLTs the idle loops executed; TimerWakes those that
+// the timer ended.
+//
+//go:nosplit
+func Halts() uint64 { return halts.Load() }
+
+//go:nosplit
+func TimerWakes() uint64 { return timerWakes.Load() }
 
 // deadlock reports that every thread waits with no deadline: nothing can
 // ever run again, so the kernel stops rather than hang silently.

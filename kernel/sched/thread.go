@@ -83,19 +83,17 @@ type Thread struct {
 
 var (
 	threads  [MaxThreads]Thread
-	cur      int32 = -1 // index of the running thread, -1 when none
-	runHead  int32      // index+1, 0 when empty
-	runTail  int32
 	lastTID  int32
 	nthreads int32
 )
 
-// Current returns the running thread, or nil before the first Switch.
+// Current returns the thread running on this CPU, or nil before its first
+// Switch.
 //
 //go:nosplit
 func Current() *Thread {
-	if uint32(cur) < MaxThreads {
-		return &threads[cur]
+	if i := current(); uint32(i) < MaxThreads {
+		return &threads[i]
 	}
 	return nil
 }
@@ -148,38 +146,4 @@ func New(f *arch.Frame, fs uint64) (*Thread, bool) {
 	t.FSBase = fs
 	enqueue(i)
 	return t, true
-}
-
-//go:nosplit
-func enqueue(i int32) {
-	if uint32(i) >= MaxThreads {
-		return
-	}
-	t := &threads[i]
-	t.State = Runnable
-	t.next = 0
-	if runTail == 0 {
-		runHead = i + 1
-	} else if j := runTail - 1; uint32(j) < MaxThreads {
-		threads[j].next = i + 1
-	}
-	runTail = i + 1
-}
-
-//go:nosplit
-func dequeue() int32 {
-	if runHead == 0 {
-		return -1
-	}
-	i := runHead - 1
-	if uint32(i) >= MaxThreads {
-		runHead, runTail = 0, 0
-		return -1
-	}
-	runHead = threads[i].next
-	if runHead == 0 {
-		runTail = 0
-	}
-	threads[i].next = 0
-	return i
 }

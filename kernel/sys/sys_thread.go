@@ -111,10 +111,32 @@ func sysSchedGetaffinity(f *arch.Frame) uint64 {
 	if size < 8 {
 		return linux.EINVAL.Ret()
 	}
-	if !mem.PutUser64(mask, 1) {
+	// The online CPUs: the runtime's GOMAXPROCS follows their count.
+	n := cpu.Online()
+	bits := ^uint64(0)
+	if n < 64 {
+		bits = uint64(1)<<n - 1
+	}
+	if !mem.PutUser64(mask, bits) {
 		return linux.EFAULT.Ret()
 	}
 	return 8
+}
+
+// sysGetcpu is getcpu(cpu, node, cache): the CPU the thread runs on (its
+// index, as sched_getaffinity numbers them) and NUMA node 0; either
+// pointer may be NULL. The answer may be stale once the call returns, as
+// on Linux: the thread may move.
+//
+//go:nosplit
+func sysGetcpu(f *arch.Frame) uint64 {
+	if c := arg1(f); c != 0 && !mem.PutUser32(c, uint32(cpu.ID())) {
+		return linux.EFAULT.Ret()
+	}
+	if n := arg2(f); n != 0 && !mem.PutUser32(n, 0) {
+		return linux.EFAULT.Ret()
+	}
+	return 0
 }
 
 // fsBaseOK reports whether a thread may have FS base fs: Linux's

@@ -19,12 +19,13 @@ func StopTick(gap int64) {
 	case PIT:
 		pit.StopTick(gap)
 	case LAPIC, Deadline:
-		if stopped || gap < 2*periodNs {
+		c := mine()
+		if c.stopped || gap < 2*periodNs {
 			return // the tick comes first anyway
 		}
-		stopped = true
-		stopAt = clock.Nanotime()
-		arm(stopAt + gap)
+		c.stopped = true
+		c.stopAt = clock.Nanotime()
+		arm(c.stopAt + gap)
 	}
 }
 
@@ -37,7 +38,8 @@ func RestartTick() {
 	case PIT:
 		pit.RestartTick()
 	case LAPIC, Deadline:
-		if !stopped {
+		c := mine()
+		if !c.stopped {
 			return
 		}
 		now := clock.Nanotime()
@@ -45,13 +47,13 @@ func RestartTick() {
 		if p <= 0 { // never: UseLAPIC sets it; the check spares the division's
 			return // zero check, which would call the runtime
 		}
-		elapsed := now - stopAt + carry
+		elapsed := now - c.stopAt + c.carry
 		n := elapsed / p
-		carry = elapsed - n*p
-		ticks.Add(uint64(n))
-		stopped = false
-		nextTick = now + periodNs - carry
-		arm(nextTick)
+		c.carry = elapsed - n*p
+		c.ticks.Add(uint64(n))
+		c.stopped = false
+		c.nextTick = now + periodNs - c.carry
+		arm(c.nextTick)
 	}
 }
 

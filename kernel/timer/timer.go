@@ -24,6 +24,7 @@ import (
 	"sync/atomic"
 
 	"gokernel/kernel/clock"
+	"gokernel/kernel/cpu"
 	"gokernel/kernel/dev/lapic"
 	"gokernel/kernel/dev/pit"
 )
@@ -60,14 +61,24 @@ var (
 	periodNs int64  // ns a tick
 	lapicHz  uint64 // the APIC timer's clocks a second (after its divider)
 
-	ticks    atomic.Uint64
-	nextTick int64 // ns: when the APIC tick is due
-	stopped  bool  // the APIC tick is stopped for the idle
-	stopAt   int64 // ns: when it was
-	carry    int64 // ns of a tick period not yet counted
-
-	fired atomic.Uint32 // interrupts seen, for Verify
+	fired atomic.Uint32 // interrupts seen, for the boot's check
 )
+
+// Each CPU's local APIC timer is its own: its tick, its idle.
+type perCPU struct {
+	ticks    atomic.Uint64
+	fired    uint64 // this CPU's timer interrupts
+	nextTick int64  // ns: when the APIC tick is due
+	stopped  bool   // the APIC tick is stopped for the idle
+	stopAt   int64  // ns: when it was
+	carry    int64  // ns of a tick period not yet counted
+	_        [16]byte
+}
+
+var cpus [cpu.Max]perCPU
+
+//go:nosplit
+func mine() *perCPU { return &cpus[cpu.ID()] }
 
 // UsePIT makes the 8254's channel 0 the timer at rate Hz. The caller
 // routes and enables IRQ 0.
@@ -91,12 +102,29 @@ func UseLAPIC(rate uint64, vec uint8, deadline bool, clocksHz uint64) {
 	lapicHz = clocksHz
 	if deadline {
 		kind = Deadline
-		lapic.StartDeadline(vec)
 	}
-	stopped = false
-	nextTick = clock.Nanotime() + periodNs
-	arm(nextTick)
+	StartCPU()
 }
+
+// StartCPU starts this CPU's tick with the kind, rate and vector the boot
+// CPU chose: an AP's, as it comes up. The APIC kinds only.
+//
+//go:nosplit
+func StartCPU() {
+	if kind == Deadline {
+		lapic.StartDeadline(vector)
+	}
+	c := mine()
+	c.stopped = false
+	c.nextTick = clock.Nanotime() + periodNs
+	arm(c.nextTick)
+}
+
+// PerCPU reports whether every CPU has its own tick (the APIC kinds):
+// the other CPUs may run threads only then.
+//
+//go:nosplit
+func PerCPU() bool { return kind == LAPIC || kind == Deadline }
 
 // Off stops the timer: nothing fires.
 //
@@ -124,8 +152,24 @@ func Ticks() uint64 {
 	if kind == PIT {
 		return pit.Ticks()
 	}
-	return ticks.Load()
+	return cpus[0].ticks.Load()
 }
+
+// MyTicks returns this CPU's ticks.
+//
+//go:nosplit
+func MyTicks() uint64 {
+	if kind == PIT {
+		return pit.Ticks()
+	}
+	return mine().ticks.Load()
+}
+
+// MyFired returns the timer interrupts this CPU took: the idle loop
+// compares it across a halt to tell a wake-up by the timer from others.
+//
+//go:nosplit
+func MyFired() uint64 { return mine().fired }
 
 // LAPICHz returns the APIC timer's measured rate (LAPIC kind).
 //
@@ -167,24 +211,30 @@ func countFor(ns int64, clocksHz uint64) uint32 {
 //go:nosplit
 func Interrupt() int64 {
 	fired.Add(1)
+	if kind == LAPIC || kind == Deadline {
+		mine().fired++
+	} else {
+		cpus[0].fired++ // the 8254 interrupts the boot CPU
+	}
 	now := clock.Nanotime()
 	switch kind {
 	case PIT:
 		pit.Interrupt()
 	case LAPIC, Deadline:
+		c := mine()
 		p := periodNs
-		if stopped || p <= 0 {
+		if c.stopped || p <= 0 {
 			return now // the idle's one-shot: RestartTick credits it
 		}
 		// The tick due at nextTick, and any whole periods that passed
 		// since (a late interrupt), so the count keeps time.
 		n := int64(1)
-		if now > nextTick {
-			n += (now - nextTick) / p
+		if now > c.nextTick {
+			n += (now - c.nextTick) / p
 		}
-		ticks.Add(uint64(n))
-		nextTick += n * p
-		arm(nextTick)
+		c.ticks.Add(uint64(n))
+		c.nextTick += n * p
+		arm(c.nextTick)
 	}
 	return now
 }

@@ -26,13 +26,21 @@ const (
 	tssSel   = 0x30
 )
 
+// MaxCPUs bounds the CPUs with a GDT and TSS here (cpu.Max).
+const MaxCPUs = 64
+
+// Each CPU has its own GDT, because the TSS descriptor names its own TSS,
+// whose RSP0 and IST entries are that CPU's stacks (SDM Vol. 3A §7.2.3).
 var (
-	gdt [8]uint64
-	tss arch.TSS
+	gdts [MaxCPUs][8]uint64
+	tsss [MaxCPUs]arch.TSS
 )
 
 //go:nosplit
-func loadGDT() {
+func loadGDT(i int) {
+	i &= MaxCPUs - 1
+	gdt := &gdts[i]
+	tss := &tsss[i]
 	gdt[0] = 0
 	gdt[KernelCS>>3] = arch.DescKernelCode64
 	gdt[KernelDS>>3] = arch.DescKernelData
@@ -40,9 +48,9 @@ func loadGDT() {
 	gdt[UserDS>>3] = arch.DescUserData
 	gdt[UserCS>>3] = arch.DescUserCode64
 	tss.SetIOMapBase(arch.TSSSize)
-	lo, hi := arch.TSSDescriptor(uint64(uintptr(unsafe.Pointer(&tss))), arch.TSSSize-1)
+	lo, hi := arch.TSSDescriptor(uint64(uintptr(unsafe.Pointer(tss))), arch.TSSSize-1)
 	gdt[tssSel>>3], gdt[tssSel>>3+1] = lo, hi
-	p := arch.MakeDescriptorPointer(uintptr(unsafe.Pointer(&gdt)), uint16(len(gdt)*8-1))
+	p := arch.MakeDescriptorPointer(uintptr(unsafe.Pointer(gdt)), uint16(len(gdt)*8-1))
 	arch.LoadGDT(&p, KernelCS, KernelDS)
 	arch.LoadTR(tssSel)
 }

@@ -51,7 +51,8 @@ type Stacks struct {
 	Kernel, DoubleFault, NMI, MachineCheck uint64
 }
 
-// Init loads the GDT, TSS and IDT and programs SYSCALL.
+// Init builds the IDT and loads it with the boot CPU's GDT and TSS
+// (InitCPU 0).
 //
 //   - stubs is the address of vector 0's entry stub; vector v's is at
 //     stubs + v*StubStride.
@@ -61,11 +62,6 @@ type Stacks struct {
 //
 //go:nosplit
 func Init(stubs, syscall uint64, st Stacks) {
-	tss.SetRSP0(st.Kernel)
-	tss.SetIST(istDoubleFault, st.DoubleFault)
-	tss.SetIST(istNMI, st.NMI)
-	tss.SetIST(istMachineCheck, st.MachineCheck)
-	loadGDT()
 
 	for v := range idt {
 		var ist uint8
@@ -83,18 +79,39 @@ func Init(stubs, syscall uint64, st Stacks) {
 		}
 		idt[v] = arch.MakeGate(stubs+uint64(v)*StubStride, KernelCS, ist, arch.GateInterrupt, dpl)
 	}
-	p := arch.MakeDescriptorPointer(uintptr(unsafe.Pointer(&idt)), uint16(len(idt)*16-1))
+	syscallEntry = syscall
+	InitCPU(0, st)
+}
+
+var syscallEntry uint64
+
+// IDTPointer returns the IDT's limit and base, for LIDT: also an AP's
+// trampoline loads it, before its own setup (kernel/smp).
+//
+//go:nosplit
+func IDTPointer() arch.DescriptorPointer {
+	return arch.MakeDescriptorPointer(uintptr(unsafe.Pointer(&idt)), uint16(len(idt)*16-1))
+}
+
+// InitCPU loads CPU i's GDT and TSS, with its stacks, the shared IDT, and
+// programs its SYSCALL MSRs: what every CPU does at its start. Init has
+// built the IDT. Preconditions: interrupts disabled.
+//
+//go:nosplit
+func InitCPU(i int, st Stacks) {
+	tss := &tsss[i&(MaxCPUs-1)]
+	tss.SetRSP0(st.Kernel)
+	tss.SetIST(istDoubleFault, st.DoubleFault)
+	tss.SetIST(istNMI, st.NMI)
+	tss.SetIST(istMachineCheck, st.MachineCheck)
+	loadGDT(i)
+	p := IDTPointer()
 	arch.LoadIDT(&p)
 
 	// SYSCALL: CS/SS from STAR, RIP from LSTAR, and FMASK clears IF (so
 	// the entry runs with interrupts off), TF, DF, AC, NT and IOPL.
 	arch.Wrmsr(arch.MSR_STAR, uint64(userCS32)<<48|uint64(KernelCS)<<32)
-	arch.Wrmsr(arch.MSR_LSTAR, syscall)
+	arch.Wrmsr(arch.MSR_LSTAR, syscallEntry)
 	arch.Wrmsr(arch.MSR_FMASK, 0x47700)
 	arch.Wrmsr(arch.MSR_EFER, arch.Rdmsr(arch.MSR_EFER)|arch.EFER_SCE)
 }
-
-// SetKernelStack sets the stack used on entries from ring 3.
-//
-//go:nosplit
-func SetKernelStack(top uint64) { tss.SetRSP0(top) }

@@ -128,7 +128,7 @@ func TestTiming(t *testing.T) {
 		{"ticks", "", []string{`^timer: LAPIC one-shot at \d+ MHz, 1000 Hz tick$`, `^ticks: \d+ ticks at 1000 Hz = \d+ms; TSC clock [0-9.]+ms; ratio [01]\.\d+$`,
 			`^ticks: the timer is not the 8254 on the PIC: no tick race to check$`}},
 		{"sleep", "", []string{`^sleep: time\.Sleep\(50ms\) took`, `^sleep: 20 ticks of a 10 ms ticker took`}},
-		{"timers", "", []string{`^timers: 1000 sleeping tasks woke in deadline order within [0-9.]+m?s; latest [0-9.]+[mµ]?s late; \d+ halts for 100 deadlines$`,
+		{"timers", "", []string{`^timers: 1000 sleeping tasks woke in deadline order within [0-9.]+m?s; latest [0-9.]+[mµ]?s late; \d+ halts, \d+ ended by the timer, for 100 deadlines on \d+ CPUs \(\d+ wake-up IPIs\)$`,
 			`^timers: 20 ticks of a 10 ms ticker took \d+ms$`}},
 	} {
 		t.Run(tc.name+"/"+tc.cmdline, func(t *testing.T) {

@@ -29,6 +29,7 @@ type Case struct {
 	Machine  string // QEMU -machine, or Bochs's only PC, an i440FX
 	CPU      string // QEMU -cpu, or Bochs's cpu model
 	Cmdline  string // the kernel command line (-kernel only)
+	SMP      string // QEMU -smp, "" for one CPU
 	NA       string // if set, the case cannot run here: the row says why
 }
 
@@ -40,6 +41,9 @@ func (c Case) Name() string {
 	n := fmt.Sprintf("%s-%s-%s-%s", c.Image, c.Firmware, c.Machine, c.CPU)
 	if c.Cmdline != "" {
 		n += "-" + c.Cmdline
+	}
+	if c.SMP != "" {
+		n += "-smp" + c.SMP
 	}
 	return strings.NewReplacer(" ", "", ",", "_", "=", "_").Replace(n)
 }
@@ -56,6 +60,16 @@ var timerCases = []Case{
 	{Image: KernelImage, Firmware: SeaBIOS, Machine: "microvm", CPU: "max"},
 	{Image: ISOImage, Firmware: SeaBIOS, Machine: "q35,pit=off", CPU: "max"},
 	{Image: ISOImage, Firmware: OVMF, Machine: "q35,pit=off,hpet=off", CPU: "max"},
+}
+
+// smpCases start the other CPUs: four on Q35 with both CPU models, through
+// UEFI (whose firmware parks the APs its own way) and BIOS, and two
+// sockets of three cores, whose APIC IDs have gaps (0 1 2 4 5 6).
+var smpCases = []Case{
+	{Image: KernelImage, Firmware: SeaBIOS, Machine: "q35", CPU: "max", SMP: "4"},
+	{Image: KernelImage, Firmware: SeaBIOS, Machine: "q35", CPU: "qemu64", SMP: "4"},
+	{Image: ISOImage, Firmware: OVMF, Machine: "q35", CPU: "max", SMP: "4"},
+	{Image: KernelImage, Firmware: SeaBIOS, Machine: "pc", CPU: "max", SMP: "6,sockets=2,cores=3"},
 }
 
 // bochsX2APIC is the Bochs model with x2APIC and TSC-deadline.
@@ -97,6 +111,7 @@ func Cases(set, bochs string, haveBochs bool, bochsCPU string) ([]Case, error) {
 			}
 		}
 		cases = append(cases, timerCases...)
+		cases = append(cases, smpCases...)
 	case "quick":
 		cases = append(cases, quickSet...)
 	default:

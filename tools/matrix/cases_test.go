@@ -12,7 +12,7 @@ func TestFullSet(t *testing.T) {
 	}
 	// 2 images x 2 firmwares x 2 machines x 2 CPUs, the timer cases, and
 	// Bochs twice (the given model and the x2APIC one).
-	if want := 16 + len(timerCases) + 2; len(cases) != want {
+	if want := 16 + len(timerCases) + len(smpCases) + 2; len(cases) != want {
 		t.Fatalf("%d cases, want %d", len(cases), want)
 	}
 	seen := map[string]bool{}

@@ -21,6 +21,7 @@ type Facts struct {
 	Interrupts  string   // "xAPIC", "x2APIC" or "PIC"
 	Timer       string   // "TSC-deadline", "LAPIC one-shot", "PIT" or "none"
 	Clock       string   // the TSC's source: "HPET", "PM timer", "PIT", ...
+	CPUs        string   // "4 (APIC IDs 0 1 2 3)"
 	MachineName string   // shortened machine: name
 	Notes       []string // lines that report a problem (keyboard:, console: trouble)
 }
@@ -32,6 +33,7 @@ var (
 	apicRE    = regexp.MustCompile(`^apic: (xAPIC|x2APIC|off)\b`)
 	timerRE   = regexp.MustCompile(`^timer: (TSC-deadline|LAPIC one-shot|PIT|no timer fires)\b`)
 	clockRE   = regexp.MustCompile(`^clock: TSC \d+ MHz \((.*)\)$`)
+	smpRE     = regexp.MustCompile(`^smp: (\d+) CPUs?(?: \(APIC IDs? ([\d ]+)\))?`)
 	// QEMU's SMBIOS product names: "Standard PC (Q35 + ICH9, 2009)".
 	qemuPCRE = regexp.MustCompile(`^QEMU Standard PC \(([^,()]+), \d{4}\)`)
 )
@@ -64,6 +66,12 @@ func ParseFacts(lines []string) Facts {
 			f.Timer = strings.Replace(timerRE.FindStringSubmatch(l)[1], "no timer fires", "none", 1)
 		case clockRE.MatchString(l):
 			f.Clock = clockRE.FindStringSubmatch(l)[1]
+		case smpRE.MatchString(l):
+			m := smpRE.FindStringSubmatch(l)
+			f.CPUs = m[1]
+			if m[1] != "1" {
+				f.CPUs += " (APIC IDs " + m[2] + ")"
+			}
 		}
 		if l == "ready" {
 			break

@@ -81,6 +81,9 @@ func start(c Case, cfg Config) (*vm.VM, error) {
 	}
 	o := vm.Options{Memory: cfg.Memory, Timeout: life, Name: name,
 		Args: []string{"-machine", c.Machine, "-cpu", c.CPU}}
+	if c.SMP != "" {
+		o.Args = append(o.Args, "-smp", c.SMP) // vm runs each CPU on a host thread
+	}
 	if c.Image == KernelImage {
 		o.Kernel = cfg.Kernel
 		o.Cmdline = c.Cmdline

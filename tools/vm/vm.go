@@ -34,6 +34,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -63,6 +65,12 @@ var (
 // so CI can keep every serial log without code changes. Use an absolute
 // path: go test runs each package in its own directory.
 const LogDirEnv = "GOKERNEL_VM_LOGDIR"
+
+// ArgsEnv, when set, holds QEMU arguments every VM gets (split at
+// spaces) before its Options.Args, so one run of the whole suite can try
+// another machine: QEMU_ARGS="-smp 4" or "-cpu max". An -accel there replaces
+// the default, which is TCG, multi-threaded when -smp asks for CPUs.
+const ArgsEnv = "QEMU_ARGS"
 
 // Errors that Expect and Wait wrap; test them with errors.Is.
 var (
@@ -97,7 +105,8 @@ type Options struct {
 	Firmware Firmware      // OVMF needs ISO: it cannot run QEMU's multiboot loader
 	Timeout  time.Duration // QEMU is killed after this; default DefaultTimeout
 	QMP      bool          // connect a QMP monitor before the guest starts
-	Args     []string      // extra QEMU arguments, appended last
+	CPUs     int           // -smp; default 1
+	Args     []string      // extra QEMU arguments, appended last (after $QEMU_ARGS)
 	LogDir   string        // if set, the raw serial log is written to LogDir/Name.log
 	Name     string        // names the log file and reports; StartT uses t.Name()
 }
@@ -257,14 +266,28 @@ func defaultName() string {
 }
 
 func (o *Options) qemuArgs(qmpPath string) []string {
-	args := []string{
-		"-accel", "tcg",
+	// $QEMU_ARGS first: where it and Args both set an option, the VM's
+	// own (a machine without a local APIC has one CPU) comes later and wins.
+	extra := append(strings.Fields(os.Getenv(ArgsEnv)), o.Args...)
+	accel := []string{"-accel", "tcg"}
+	if o.CPUs > 1 || slices.Contains(extra, "-smp") {
+		// One host thread per guest CPU: without it TCG runs the CPUs
+		// in turn and a race between them rarely shows.
+		accel = []string{"-accel", "tcg,thread=multi"}
+	}
+	if slices.Contains(extra, "-accel") {
+		accel = nil
+	}
+	args := append(accel,
 		"-m", o.Memory,
 		"-display", "none",
 		"-serial", "stdio",
 		"-monitor", "none",
 		"-no-reboot",
 		"-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+	)
+	if o.CPUs > 1 {
+		args = append(args, "-smp", strconv.Itoa(o.CPUs))
 	}
 	if o.Firmware == OVMF {
 		args = append(args, "-bios", OVMFPath)
@@ -282,7 +305,7 @@ func (o *Options) qemuArgs(qmpPath string) []string {
 		// connected, so even a guest that exits at once is observable.
 		args = append(args, "-qmp", "unix:"+qmpPath+",server=on,wait=on")
 	}
-	return append(args, o.Args...)
+	return append(args, extra...)
 }
 
 func (v *VM) readSerial(r io.ReadCloser) {

@@ -44,6 +44,7 @@ const (
 	Startup = 6 << 8
 
 	icrAssert = 1 << 14
+	icrOthers = 3 << 18 // destination shorthand: all excluding self
 	icrLevel  = 1 << 15 // level-triggered (INIT de-assert)
 	icrBusy   = 1 << 12 // xAPIC: delivery status, send pending
 )
@@ -61,12 +62,28 @@ func ICR(dest uint32, vector uint8, delivery uint32, x2 bool) uint64 {
 	return uint64(dest&0xFF)<<56 | lo
 }
 
+// SendOthers sends an interprocessor interrupt to every CPU but this one,
+// by the ICR's destination shorthand "all excluding self" (bits 19:18,
+// §11.6.1), which needs no APIC IDs.
+//
+//go:nosplit
+func SendOthers(vector uint8, delivery uint32) {
+	if mode == Off {
+		return
+	}
+	send(uint64(vector) | uint64(delivery) | icrAssert | icrOthers)
+}
+
 // SendIPI sends an interprocessor interrupt (ICR, §11.6.1) and, in xAPIC
 // mode, waits (bounded) for the send to be accepted.
 //
 //go:nosplit
 func SendIPI(dest uint32, vector uint8, delivery uint32) {
-	v := ICR(dest, vector, delivery, mode == X2APIC)
+	send(ICR(dest, vector, delivery, mode == X2APIC))
+}
+
+//go:nosplit
+func send(v uint64) {
 	if mode == X2APIC {
 		writeICR64(v)
 		return

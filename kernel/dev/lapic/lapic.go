@@ -128,6 +128,12 @@ func Init(va uintptr, x2 bool, spurious, errVector uint8) bool {
 	return true
 }
 
+// VA returns the xAPIC page's mapping, which every CPU shares: each sees
+// its own local APIC at the same address (§11.4.1).
+//
+//go:nosplit
+func VA() uintptr { return mmio }
+
 // Active returns the mode Init set up.
 //
 //go:nosplit

@@ -17,6 +17,7 @@ import (
 	"unsafe"
 
 	"gokernel/arch"
+	"gokernel/kernel/spin"
 )
 
 // PageSize is the size of a physical frame.
@@ -59,8 +60,9 @@ func (e Error) Error() string {
 
 // Allocator hands out 4 KiB physical frames. The zero value covers no
 // frames; call Init before anything else. An Allocator holds no Go pointers,
-// so it may live in a global. It is not safe for concurrent use: the caller
-// serialises access.
+// so it may live in a global. It is safe for concurrent use: every method
+// takes its leaf spin lock (kernel/spin), so CPUs allocate and free at
+// once; the ...Locked methods are the bodies, run with the lock held.
 type Allocator struct {
 	bitmap uintptr // address of words 64-bit words
 	words  uint64  // bitmap length in words
@@ -68,6 +70,7 @@ type Allocator struct {
 	free   uint64  // number of 0 bits in the bitmap
 	total  uint64  // frames made free by AddFree, less those taken back by Reserve
 	next   uint64  // next-fit cursor: word index where Alloc starts searching
+	lock   spin.Leaf
 }
 
 // BitmapBytes returns the size in bytes of the bitmap that Init needs for
@@ -88,6 +91,13 @@ func BitmapBytes(nframes uint64) uint64 {
 //
 //go:nosplit
 func (a *Allocator) Init(bitmap uintptr, nframes uint64) {
+	a.lock.Lock()
+	a.initLocked(bitmap, nframes)
+	a.lock.Unlock()
+}
+
+//go:nosplit
+func (a *Allocator) initLocked(bitmap uintptr, nframes uint64) {
 	if nframes > maxFrames {
 		nframes = maxFrames
 	}
@@ -151,6 +161,13 @@ func (a *Allocator) update(first, last uint64, op int) uint64 {
 //
 //go:nosplit
 func (a *Allocator) AddFree(base, end uint64) {
+	a.lock.Lock()
+	a.addFreeLocked(base, end)
+	a.lock.Unlock()
+}
+
+//go:nosplit
+func (a *Allocator) addFreeLocked(base, end uint64) {
 	first := base >> pageShift
 	if base&pageMask != 0 {
 		first++
@@ -173,6 +190,13 @@ func (a *Allocator) AddFree(base, end uint64) {
 //
 //go:nosplit
 func (a *Allocator) Reserve(base, end uint64) {
+	a.lock.Lock()
+	a.reserveLocked(base, end)
+	a.lock.Unlock()
+}
+
+//go:nosplit
+func (a *Allocator) reserveLocked(base, end uint64) {
 	if end <= base {
 		return
 	}
@@ -201,6 +225,14 @@ func (a *Allocator) Reserve(base, end uint64) {
 //
 //go:nosplit
 func (a *Allocator) Alloc() (pa uint64, ok bool) {
+	a.lock.Lock()
+	r0, r1 := a.allocLocked()
+	a.lock.Unlock()
+	return r0, r1
+}
+
+//go:nosplit
+func (a *Allocator) allocLocked() (pa uint64, ok bool) {
 	if a.free == 0 {
 		return 0, false
 	}
@@ -240,6 +272,14 @@ func (a *Allocator) take(i, w uint64) uint64 {
 //
 //go:nosplit
 func (a *Allocator) AllocBelow(limit uint64) (uint64, bool) {
+	a.lock.Lock()
+	r0, r1 := a.allocBelowLocked(limit)
+	a.lock.Unlock()
+	return r0, r1
+}
+
+//go:nosplit
+func (a *Allocator) allocBelowLocked(limit uint64) (uint64, bool) {
 	maxf := limit >> pageShift
 	if maxf > a.frames {
 		maxf = a.frames
@@ -303,6 +343,14 @@ func (a *Allocator) nextUsed(f, limit uint64) uint64 {
 //
 //go:nosplit
 func (a *Allocator) AllocContig(n uint64) (uint64, bool) {
+	a.lock.Lock()
+	r0, r1 := a.allocContigLocked(n)
+	a.lock.Unlock()
+	return r0, r1
+}
+
+//go:nosplit
+func (a *Allocator) allocContigLocked(n uint64) (uint64, bool) {
 	if n == 0 || n > a.free {
 		return 0, false
 	}
@@ -329,6 +377,14 @@ func (a *Allocator) AllocContig(n uint64) (uint64, bool) {
 //
 //go:nosplit
 func (a *Allocator) Free(pa uint64) error {
+	a.lock.Lock()
+	r := a.freeLocked(pa)
+	a.lock.Unlock()
+	return r
+}
+
+//go:nosplit
+func (a *Allocator) freeLocked(pa uint64) error {
 	if pa&pageMask != 0 {
 		return ErrUnaligned
 	}
@@ -353,6 +409,14 @@ func (a *Allocator) Free(pa uint64) error {
 //
 //go:nosplit
 func (a *Allocator) FreeContig(pa, n uint64) error {
+	a.lock.Lock()
+	r := a.freeContigLocked(pa, n)
+	a.lock.Unlock()
+	return r
+}
+
+//go:nosplit
+func (a *Allocator) freeContigLocked(pa, n uint64) error {
 	if pa&pageMask != 0 {
 		return ErrUnaligned
 	}
@@ -374,25 +438,57 @@ func (a *Allocator) FreeContig(pa, n uint64) error {
 // FreeCount returns the number of free frames.
 //
 //go:nosplit
-func (a *Allocator) FreeCount() uint64 { return a.free }
+func (a *Allocator) FreeCount() uint64 {
+	a.lock.Lock()
+	r := a.freeCountLocked()
+	a.lock.Unlock()
+	return r
+}
+
+//go:nosplit
+func (a *Allocator) freeCountLocked() uint64 { return a.free }
 
 // Total returns the number of frames the allocator manages: those made free
 // by AddFree, less those taken back by Reserve. Total()-FreeCount() is the
 // number of frames currently allocated.
 //
 //go:nosplit
-func (a *Allocator) Total() uint64 { return a.total }
+func (a *Allocator) Total() uint64 {
+	a.lock.Lock()
+	r := a.totalLocked()
+	a.lock.Unlock()
+	return r
+}
+
+//go:nosplit
+func (a *Allocator) totalLocked() uint64 { return a.total }
 
 // Frames returns the number of frames covered (the nframes given to Init).
 //
 //go:nosplit
-func (a *Allocator) Frames() uint64 { return a.frames }
+func (a *Allocator) Frames() uint64 {
+	a.lock.Lock()
+	r := a.framesLocked()
+	a.lock.Unlock()
+	return r
+}
+
+//go:nosplit
+func (a *Allocator) framesLocked() uint64 { return a.frames }
 
 // InUse reports whether the frame containing pa is in use. Frames outside
 // the covered range are never available, so they report true.
 //
 //go:nosplit
 func (a *Allocator) InUse(pa uint64) bool {
+	a.lock.Lock()
+	r := a.inUseLocked(pa)
+	a.lock.Unlock()
+	return r
+}
+
+//go:nosplit
+func (a *Allocator) inUseLocked(pa uint64) bool {
 	f := pa >> pageShift
 	if f >= a.frames {
 		return true

@@ -17,6 +17,8 @@
 // frame.
 package vma
 
+import "gokernel/kernel/spin"
+
 // PageSize is the granularity of mappings.
 const PageSize = 4096
 
@@ -98,7 +100,11 @@ func mkattr(prot, flags uint32) uint64 { return uint64(prot)<<32 | uint64(flags)
 
 // Space is the list of areas of one address space. It is large (MaxAreas
 // entries), holds no pointers, and must not be copied: use *Space. The zero
-// value is an empty Space with no room; call Init.
+// value is an empty Space with no room; call Init. It is safe for
+// concurrent use: every method takes its leaf spin lock (kernel/spin); the
+// ...Locked methods are the bodies, run with the lock held. A sequence of
+// calls that must see one state (look up an area, then map its page) needs
+// the caller's lock as well (kernel/mem's).
 type Space struct {
 	lo, hi uint64 // mappings live in [lo, hi)
 	n      int    // number of areas in use: <= MaxAreas between operations
@@ -106,6 +112,7 @@ type Space struct {
 	// areas at both ends of its range before merging; it checks beforehand
 	// that the final count fits in MaxAreas.
 	areas [MaxAreas + 2]Area
+	lock  spin.Leaf
 }
 
 // lastSlot is the index of the last slot of Space.areas.
@@ -116,6 +123,13 @@ const lastSlot = MaxAreas + 1
 //
 //go:nosplit
 func (s *Space) Init(lo, hi uint64) {
+	s.lock.Lock()
+	s.initLocked(lo, hi)
+	s.lock.Unlock()
+}
+
+//go:nosplit
+func (s *Space) initLocked(lo, hi uint64) {
 	if lo > ^uint64(pageMask) {
 		lo = ^uint64(pageMask)
 	} else {
@@ -132,18 +146,42 @@ func (s *Space) Init(lo, hi uint64) {
 // Bounds returns the range given to Init (page aligned).
 //
 //go:nosplit
-func (s *Space) Bounds() (lo, hi uint64) { return s.lo, s.hi }
+func (s *Space) Bounds() (lo, hi uint64) {
+	s.lock.Lock()
+	r0, r1 := s.boundsLocked()
+	s.lock.Unlock()
+	return r0, r1
+}
+
+//go:nosplit
+func (s *Space) boundsLocked() (lo, hi uint64) { return s.lo, s.hi }
 
 // Len returns the number of areas.
 //
 //go:nosplit
-func (s *Space) Len() int { return s.count() }
+func (s *Space) Len() int {
+	s.lock.Lock()
+	r := s.lenLocked()
+	s.lock.Unlock()
+	return r
+}
+
+//go:nosplit
+func (s *Space) lenLocked() int { return s.count() }
 
 // At returns area i (0 <= i < Len()), in address order; the zero Area if i
 // is out of range.
 //
 //go:nosplit
 func (s *Space) At(i int) Area {
+	s.lock.Lock()
+	r := s.atLocked(i)
+	s.lock.Unlock()
+	return r
+}
+
+//go:nosplit
+func (s *Space) atLocked(i int) Area {
 	if i < 0 || i >= s.count() {
 		return Area{}
 	}
@@ -166,6 +204,14 @@ func (s *Space) count() int { return int(min(uint(s.n), lastSlot+1)) }
 //
 //go:nosplit
 func (s *Space) MappedBytes() uint64 {
+	s.lock.Lock()
+	r := s.mappedBytesLocked()
+	s.lock.Unlock()
+	return r
+}
+
+//go:nosplit
+func (s *Space) mappedBytesLocked() uint64 {
 	var sum uint64
 	n := s.count()
 	for i := 0; i < n; i++ {
@@ -215,6 +261,14 @@ func (s *Space) findFrom(i int, addr uint64) int {
 //
 //go:nosplit
 func (s *Space) Lookup(addr uint64) (Area, bool) {
+	s.lock.Lock()
+	r0, r1 := s.lookupLocked(addr)
+	s.lock.Unlock()
+	return r0, r1
+}
+
+//go:nosplit
+func (s *Space) lookupLocked(addr uint64) (Area, bool) {
 	i := s.find(addr)
 	if i < s.count() && s.at(i).Start <= addr {
 		return *s.at(i), true
@@ -236,6 +290,14 @@ func (s *Space) isFree(a, b uint64) bool {
 //
 //go:nosplit
 func (s *Space) Covered(addr, length uint64, prot uint32) bool {
+	s.lock.Lock()
+	r := s.coveredLocked(addr, length, prot)
+	s.lock.Unlock()
+	return r
+}
+
+//go:nosplit
+func (s *Space) coveredLocked(addr, length uint64, prot uint32) bool {
 	if length == 0 {
 		return true
 	}
@@ -281,6 +343,14 @@ func roundLen(length uint64) (uint64, bool) {
 //
 //go:nosplit
 func (s *Space) Map(addr, length uint64, prot, flags uint32, how MapHow) (uint64, error) {
+	s.lock.Lock()
+	r0, r1 := s.mapLocked(addr, length, prot, flags, how)
+	s.lock.Unlock()
+	return r0, r1
+}
+
+//go:nosplit
+func (s *Space) mapLocked(addr, length uint64, prot, flags uint32, how MapHow) (uint64, error) {
 	length, ok := roundLen(length)
 	if !ok || prot&^protMask != 0 {
 		return 0, ErrInval
@@ -354,6 +424,14 @@ func (s *Space) search(length uint64) (uint64, bool) {
 //
 //go:nosplit
 func (s *Space) Unmap(addr, length uint64) error {
+	s.lock.Lock()
+	r := s.unmapLocked(addr, length)
+	s.lock.Unlock()
+	return r
+}
+
+//go:nosplit
+func (s *Space) unmapLocked(addr, length uint64) error {
 	length, ok := roundLen(length)
 	if !ok || addr&pageMask != 0 || addr+length < addr {
 		return ErrInval
@@ -369,6 +447,14 @@ func (s *Space) Unmap(addr, length uint64) error {
 //
 //go:nosplit
 func (s *Space) Protect(addr, length uint64, prot uint32) error {
+	s.lock.Lock()
+	r := s.protectLocked(addr, length, prot)
+	s.lock.Unlock()
+	return r
+}
+
+//go:nosplit
+func (s *Space) protectLocked(addr, length uint64, prot uint32) error {
 	if addr&pageMask != 0 || prot&^protMask != 0 {
 		return ErrInval
 	}

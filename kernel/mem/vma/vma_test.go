@@ -72,7 +72,7 @@ func TestSpaceIsPointerFree(t *testing.T) {
 	// pointer field would need a write barrier. Checked by size: the fields
 	// are all integers, laid out without pointers.
 	var s Space
-	want := uintptr(8+8+8) + uintptr(len(s.areas))*unsafe.Sizeof(Area{})
+	want := uintptr(8+8+8) + uintptr(len(s.areas))*unsafe.Sizeof(Area{}) + unsafe.Sizeof(s.lock)
 	if unsafe.Sizeof(s) != want || unsafe.Sizeof(Area{}) != 24 {
 		t.Fatalf("Space is %d bytes, want %d", unsafe.Sizeof(s), want)
 	}
