@@ -108,14 +108,27 @@ func unmapPages(start, end uint64) {
 	}
 }
 
+// sysMprotect changes the protection of [addr, addr+length), which must be
+// mapped. The checks come in the order of Linux's do_mprotect_pkey
+// (mm/mprotect.c): an unaligned address is EINVAL, a zero length does
+// nothing, a length that rounds up past the end of the address space is
+// ENOMEM, then the protection bits are checked.
+//
 //go:nosplit
 func sysMprotect(f *arch.Frame) uint64 {
-	addr, length, prot := arg1(f), mem.PageRoundUp(arg2(f)), uint32(arg3(f))
-	if addr&(mem.PageSize-1) != 0 || prot&^uint32(linux.PROT_READ|linux.PROT_WRITE|linux.PROT_EXEC) != 0 {
+	addr, length, prot := arg1(f), arg2(f), uint32(arg3(f))
+	if addr&(mem.PageSize-1) != 0 {
 		return linux.EINVAL.Ret()
 	}
 	if length == 0 {
 		return 0
+	}
+	length = mem.PageRoundUp(length)
+	if addr+length <= addr {
+		return linux.ENOMEM.Ret()
+	}
+	if prot&^uint32(linux.PROT_READ|linux.PROT_WRITE|linux.PROT_EXEC) != 0 {
+		return linux.EINVAL.Ret()
 	}
 	if prot&linux.PROT_WRITE != 0 && !commitOK(length) {
 		return linux.ENOMEM.Ret()
@@ -135,19 +148,45 @@ func sysMprotect(f *arch.Frame) uint64 {
 	return 0
 }
 
+// sysMadvise takes advice about [addr, addr+length) as Linux's do_madvise
+// (mm/madvise.c) does: unknown advice (madvise_behavior_valid), an
+// unaligned address or a length that rounds up past the end of the
+// address space is EINVAL, a zero length does nothing; a range with
+// unmapped pages is ENOMEM, after the advice is applied to the mapped
+// ones. DONTNEED and FREE release the pages (private anonymous memory
+// then reads as zeros, as after Linux's DONTNEED); the rest is accepted
+// and ignored, but for the memory-failure injections, which need
+// CAP_SYS_ADMIN on Linux and are refused here.
+//
 //go:nosplit
 func sysMadvise(f *arch.Frame) uint64 {
-	addr, length, advice := arg1(f), mem.PageRoundUp(arg2(f)), arg3(f)
-	if addr&(mem.PageSize-1) != 0 {
+	addr, length, advice := arg1(f), arg2(f), arg3(f)
+	switch {
+	case advice == linux.MADV_HWPOISON || advice == linux.MADV_SOFT_OFFLINE:
+		return linux.EPERM.Ret()
+	case advice > linux.MADV_COLLAPSE || advice > linux.MADV_DONTNEED && advice < linux.MADV_FREE:
+		return linux.EINVAL.Ret()
+	case addr&(mem.PageSize-1) != 0:
 		return linux.EINVAL.Ret()
 	}
-	switch advice {
-	case linux.MADV_DONTNEED, linux.MADV_FREE:
-		// Private anonymous memory reads as zeros after DONTNEED: dropping
-		// the pages gives exactly that on the next touch.
-		if end := addr + length; end > addr && addr < mem.UserMax {
+	rounded := mem.PageRoundUp(length)
+	if length != 0 && rounded == 0 {
+		return linux.EINVAL.Ret()
+	}
+	end := addr + rounded
+	switch {
+	case end < addr:
+		return linux.EINVAL.Ret()
+	case end == addr:
+		return 0
+	}
+	if advice == linux.MADV_DONTNEED || advice == linux.MADV_FREE {
+		if addr < mem.UserMax {
 			unmapPages(addr, min(end, mem.UserMax))
 		}
+	}
+	if !mem.Mapped(addr, rounded) {
+		return linux.ENOMEM.Ret()
 	}
 	return 0
 }

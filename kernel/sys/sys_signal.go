@@ -75,6 +75,12 @@ func sysRtSigprocmask(f *arch.Frame) uint64 {
 	return 0
 }
 
+// sysSigaltstack sets and reports the thread's alternate signal stack
+// with Linux's checks (kernel/signal.c, do_sigaltstack): no change while
+// the thread runs on it (EPERM), a mode of 0, SS_ONSTACK or SS_DISABLE
+// (EINVAL otherwise; SS_AUTODISARM, which the kernel does not implement,
+// too), and a size of at least MINSIGSTKSZ (ENOMEM).
+//
 //go:nosplit
 func sysSigaltstack(f *arch.Frame) uint64 {
 	ss, oss := arg1(f), arg2(f)
@@ -86,6 +92,8 @@ func sysSigaltstack(f *arch.Frame) uint64 {
 	old := t.AltStack
 	if old.Size == 0 {
 		old.Flags = linux.SS_DISABLE
+	} else if signal.OnAltStack(f.RSP, &t.AltStack) {
+		old.Flags = linux.SS_ONSTACK
 	}
 	if ss != 0 {
 		b, ok := mem.UserBytes(ss, n, false)
@@ -93,11 +101,17 @@ func sysSigaltstack(f *arch.Frame) uint64 {
 			return linux.EFAULT.Ret()
 		}
 		s := *(*linux.StackT)(unsafe.Pointer(&b[0]))
-		if s.Flags&^linux.SS_DISABLE != 0 {
+		switch {
+		case signal.OnAltStack(f.RSP, &t.AltStack):
+			return linux.EPERM.Ret()
+		case s.Flags != 0 && s.Flags != linux.SS_ONSTACK && s.Flags != linux.SS_DISABLE:
 			return linux.EINVAL.Ret()
-		}
-		if s.Flags&linux.SS_DISABLE != 0 {
+		case s.Flags == linux.SS_DISABLE:
 			s = linux.StackT{}
+		case s.Size < linux.MINSIGSTKSZ:
+			return linux.ENOMEM.Ret()
+		default:
+			s.Flags = 0
 		}
 		t.AltStack = s
 	}
