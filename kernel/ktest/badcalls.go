@@ -6,19 +6,21 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
 
 	"gokernel/kernel/kcall"
+	"gokernel/kernel/ktest/sysfuzz"
 	"gokernel/kernel/linux"
 )
 
 // Implemented in badcalls_amd64.s.
 func withFS(fs uintptr) (setErr, pid, fsAfter uintptr)
 func faultWithFS(fs uintptr)
-func cloneExit(flags, tls uintptr) (tid uintptr)
 func sigreturnTo(rip uintptr)
+func cloneMask(flags, mask uintptr) (tid uintptr)
 
 // Regression tests for calls that once hung, stopped or faulted the
 // kernel (issue 18). Each is its own test so that one that hangs cannot
@@ -32,6 +34,7 @@ func init() {
 		Test{Name: "bigmprotect", Run: testBigMprotect, Note: "mprotect and munmap of a 32 TiB reservation visit only the page tables that exist"},
 		Test{Name: "badreturn", Run: testBadReturn, Note: "a return to ring 3 that faults in IRETQ is the thread's SIGSEGV, a recoverable panic here"},
 		Test{Name: "badsigreturn", Run: testBadSigreturn, Outcome: Fails, Note: "rt_sigreturn to a non-canonical RIP is a SIGSEGV, which kills the program as on Linux"},
+		Test{Name: "clonemask", Run: testCloneMask, Note: "a new thread keeps its parent's signal mask, as on Linux"},
 		Test{Name: "manythreads", Run: testManyThreads, Outcome: Fails, Note: "more threads than the kernel's 128: clone fails with EAGAIN, said once, and the runtime reports it"},
 		Test{Name: "badfsfault", Run: testBadFSFault, Outcome: Fails, Note: "a thread that reads TLS through a bad FS base gets SIGSEGV, which kills the program as on Linux"},
 	)
@@ -124,7 +127,7 @@ func testBadFS() error {
 		}
 		const flags = linux.CLONE_VM | linux.CLONE_FS | linux.CLONE_FILES | linux.CLONE_SIGHAND |
 			linux.CLONE_SYSVSEM | linux.CLONE_THREAD | linux.CLONE_SETTLS
-		if tid := cloneExit(flags, fs); syscall.Errno(-tid) != syscall.EPERM {
+		if tid := sysfuzz.CloneExit(flags, 0, fs, 0); syscall.Errno(-tid) != syscall.EPERM {
 			return fmt.Errorf("clone(CLONE_SETTLS, tls %#x) = %d, want -EPERM", fs, int(tid))
 		}
 	}
@@ -318,4 +321,35 @@ func testManyThreads() error {
 	}
 	time.Sleep(5 * time.Second)
 	return errors.New("200 threads were made: the limit was not reached")
+}
+
+// testCloneMask blocks SIGUSR1 and SIGUSR2 in this thread, clones a thread
+// that reports its own mask, and restores the mask. Linux's new thread
+// keeps its parent's mask (the Go runtime blocks every signal around its
+// clone so that none reaches a thread without a signal stack); the kernel
+// once started every thread with nothing blocked.
+func testCloneMask() error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	const usr = 1<<(10-1) | 1<<(12-1)
+	set, old := uint64(usr), uint64(0)
+	if _, _, e := syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, linux.SIG_BLOCK, uintptr(unsafe.Pointer(&set)), uintptr(unsafe.Pointer(&old)), 8, 0, 0); e != 0 {
+		return fmt.Errorf("rt_sigprocmask: %v", e)
+	}
+	child := new(uint64)
+	*child = 1 << 63 // not a mask: the child has not written yet
+	const flags = linux.CLONE_VM | linux.CLONE_FS | linux.CLONE_FILES | linux.CLONE_SIGHAND | linux.CLONE_SYSVSEM | linux.CLONE_THREAD
+	tid := cloneMask(flags, uintptr(unsafe.Pointer(child)))
+	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, linux.SIG_SETMASK, uintptr(unsafe.Pointer(&old)), 0, 8, 0, 0)
+	if int(tid) < 0 {
+		return fmt.Errorf("clone: %v", syscall.Errno(-tid))
+	}
+	for i := 0; i < 1000 && atomic.LoadUint64(child) == 1<<63; i++ {
+		time.Sleep(time.Millisecond)
+	}
+	if got := atomic.LoadUint64(child); got&usr != usr {
+		return fmt.Errorf("the new thread's signal mask is %#x, want SIGUSR1 and SIGUSR2 (%#x) blocked as in its parent", got, usr)
+	}
+	fmt.Println("clonemask: a new thread keeps its parent's signal mask")
+	return nil
 }

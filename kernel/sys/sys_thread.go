@@ -22,15 +22,18 @@ const (
 		linux.CLONE_SYSVSEM | linux.CLONE_SETTLS
 )
 
-var threadLimitReported bool
+var threadLimitReported, cloneFlagsReported bool
 
 //go:nosplit
 func sysClone(f *arch.Frame) uint64 {
 	flags, stack, tls := arg1(f), arg2(f), arg5(f)
 	if flags&cloneNeeded != cloneNeeded || flags&^uint64(cloneAllowed|0xFF) != 0 {
-		console.WriteString("sys: clone flags ")
-		console.Hex(flags)
-		console.Line(" not supported (threads only) -> EINVAL")
+		if !cloneFlagsReported { // said once, as for the other unsupported operations
+			cloneFlagsReported = true
+			console.WriteString("sys: clone flags ")
+			console.Hex(flags)
+			console.Line(" not supported (threads only) -> EINVAL")
+		}
 		return linux.EINVAL.Ret()
 	}
 	fs := cpu.UserFS()
@@ -56,7 +59,15 @@ func sysClone(f *arch.Frame) uint64 {
 		return linux.EAGAIN.Ret()
 	}
 	// The child resumes after SYSCALL with the parent's registers, RAX=0
-	// and the new stack, as on Linux.
+	// and the new stack, as on Linux. It keeps the parent's signal mask and
+	// starts with no pending signal and no alternate stack, as Linux's
+	// copy_process gives a CLONE_VM thread (kernel/fork.c: the task is a
+	// copy, init_sigpending, sas_ss_reset): the Go runtime blocks every
+	// signal around clone so that none reaches the new thread before it
+	// has set up its signal stack (runtime/os_linux.go, newosproc).
+	if p := sched.Current(); p != nil {
+		t.SigMask = p.SigMask
+	}
 	t.Frame.RAX = 0
 	if stack != 0 {
 		t.Frame.RSP = stack
