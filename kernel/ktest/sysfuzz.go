@@ -1,14 +1,15 @@
 package ktest
 
 import (
-	"crypto/rand"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"strconv"
+	"syscall"
 	"time"
+	"unsafe"
 
 	"gokernel/kernel/ktest/sysfuzz"
+	"gokernel/kernel/linux"
 )
 
 // The system-call fuzzer (kernel/ktest/sysfuzz) as a test. The command
@@ -31,9 +32,10 @@ func testSysfuzz() error {
 		}
 		cfg.Seed = v
 	} else {
-		var b [8]byte
-		rand.Read(b[:])
-		cfg.Seed = binary.LittleEndian.Uint64(b[:]) >> 1
+		// getrandom, not crypto/rand: that package's DRBG brings a 32 MiB
+		// array into the kernel image's bss.
+		syscall.RawSyscall(linux.SYS_GETRANDOM, uintptr(unsafe.Pointer(&cfg.Seed)), 8, 0)
+		cfg.Seed >>= 1
 	}
 	if s := os.Getenv("SYSFUZZ_DURATION"); s != "" {
 		d, err := time.ParseDuration(s)
