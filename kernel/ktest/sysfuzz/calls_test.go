@@ -104,7 +104,7 @@ func shortSleep(g *Gen, s *Space, p uintptr, abs bool) bool {
 	if p < lo || p >= lo+uintptr(len(g.ts)-1)*8 {
 		return false
 	}
-	ts := (*[2]int64)(unsafe.Pointer(p))
+	ts := g.ts[(p-lo)/8:]
 	if ts[0] < 0 || ts[1] < 0 || ts[1] >= 1_000_000_000 {
 		return true // EINVAL
 	}
