@@ -26,6 +26,7 @@ type fakeSys struct {
 	sleeps    []time.Duration
 	reboots   int
 	halts     int
+	dropped   uint64
 }
 
 type fakeTimer struct {
@@ -38,6 +39,7 @@ func (s *fakeSys) Tasks() []task.TaskInfo { return s.ex.Snapshot() }
 func (s *fakeSys) Memory() MemInfo        { return s.mem }
 func (s *fakeSys) Uptime() time.Duration  { return s.now }
 func (s *fakeSys) Machine() string        { return s.machine }
+func (s *fakeSys) SerialDropped() uint64  { return s.dropped }
 func (s *fakeSys) Reboot()                { s.reboots++ }
 func (s *fakeSys) Halt()                  { s.halts++ }
 

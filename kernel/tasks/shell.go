@@ -14,7 +14,6 @@ import (
 	"gokernel/kernel/shell"
 	"gokernel/keyboard"
 	"gokernel/task"
-	"gokernel/task/source"
 )
 
 // shellTask returns the shell's task, reading the PS/2 keyboard (if there
@@ -29,7 +28,8 @@ func shellTask(e *task.Executor, kbd *Keyboard, l *keyboard.Layout, m firmware.M
 	if s, err := openSerialInput(); err != nil {
 		fmt.Printf("serial: no input: %v\n", err)
 	} else {
-		in = append(in, keyboard.SerialEvents(s))
+		sys.serial = s
+		in = append(in, shell.MarkLosses(keyboard.SerialEvents(s), s.Gaps))
 	}
 	if len(in) == 0 {
 		fmt.Println("shell: no keyboard and no serial input; not started")
@@ -39,7 +39,7 @@ func shellTask(e *task.Executor, kbd *Keyboard, l *keyboard.Layout, m firmware.M
 }
 
 // openSerialInput opens COM1's receive stream and enables IRQ 4.
-func openSerialInput() (*source.Source[byte], error) {
+func openSerialInput() (*uart.Input, error) {
 	s, err := uart.Open()
 	if err != nil {
 		return nil, err
@@ -57,6 +57,7 @@ func openSerialInput() (*source.Source[byte], error) {
 type kernelSystem struct {
 	ex      *task.Executor
 	keys    *keyboard.EventStream // nil without a PS/2 keyboard
+	serial  *uart.Input           // nil without serial input
 	machine firmware.Machine
 }
 
@@ -69,6 +70,13 @@ func (s *kernelSystem) Spawn(f task.Future[struct{}]) (task.TaskID, error) {
 func (s *kernelSystem) Sleep(d time.Duration) task.Future[struct{}] { return task.Sleep(d) }
 
 func (s *kernelSystem) Machine() string { return s.machine.Name }
+
+func (s *kernelSystem) SerialDropped() uint64 {
+	if s.serial == nil {
+		return 0
+	}
+	return s.serial.Dropped()
+}
 
 const pageSize = 4096
 
