@@ -203,7 +203,7 @@ const (
 
 	SS_ONSTACK    = 1
 	SS_DISABLE    = 2
-	SS_AUTODISARM = 1 << 31
+	SS_AUTODISARM = -1 << 31 // (1U << 31) in the int ss_flags
 	MINSIGSTKSZ   = 2048
 )
 

@@ -5,6 +5,7 @@ import (
 	"gokernel/kernel/linux"
 	"gokernel/kernel/mem"
 	"gokernel/kernel/mem/vma"
+	"gokernel/kernel/sys/args"
 )
 
 // Memory: mmap and friends over mem.User, the area list. Pages are not
@@ -78,15 +79,15 @@ func sysMmap(f *arch.Frame) uint64 {
 }
 
 // sysMunmap removes [addr, addr+length) from the area list and frees its
-// pages. As Linux's do_vmi_munmap (mm/mmap.c): EINVAL for an unaligned
-// address, a zero length or a range reaching past the top of user space;
-// pages nobody mapped, including those below the mmap area, are no error.
+// pages; pages nobody mapped, including those below the mmap area, are no
+// error (args.Munmap has the checks).
 //
 //go:nosplit
 func sysMunmap(f *arch.Frame) uint64 {
-	addr, length := arg1(f), mem.PageRoundUp(arg2(f))
-	if addr&(mem.PageSize-1) != 0 || length == 0 || addr > mem.UserMax || length > mem.UserMax-addr {
-		return linux.EINVAL.Ret()
+	addr := arg1(f)
+	length, e := args.Munmap(addr, arg2(f))
+	if e != 0 {
+		return e.Ret()
 	}
 	if err := mem.User.Unmap(addr, length); err != nil {
 		return vmaErrno(err).Ret()
@@ -109,26 +110,14 @@ func unmapPages(start, end uint64) {
 }
 
 // sysMprotect changes the protection of [addr, addr+length), which must be
-// mapped. The checks come in the order of Linux's do_mprotect_pkey
-// (mm/mprotect.c): an unaligned address is EINVAL, a zero length does
-// nothing, a length that rounds up past the end of the address space is
-// ENOMEM, then the protection bits are checked.
+// mapped (args.Mprotect has the checks).
 //
 //go:nosplit
 func sysMprotect(f *arch.Frame) uint64 {
-	addr, length, prot := arg1(f), arg2(f), uint32(arg3(f))
-	if addr&(mem.PageSize-1) != 0 {
-		return linux.EINVAL.Ret()
-	}
-	if length == 0 {
-		return 0
-	}
-	length = mem.PageRoundUp(length)
-	if addr+length <= addr {
-		return linux.ENOMEM.Ret()
-	}
-	if prot&^uint32(linux.PROT_READ|linux.PROT_WRITE|linux.PROT_EXEC) != 0 {
-		return linux.EINVAL.Ret()
+	addr, prot := arg1(f), uint32(arg3(f))
+	length, done, e := args.Mprotect(addr, arg2(f), prot)
+	if done || e != 0 {
+		return e.Ret()
 	}
 	if prot&linux.PROT_WRITE != 0 && !commitOK(length) {
 		return linux.ENOMEM.Ret()
@@ -148,38 +137,20 @@ func sysMprotect(f *arch.Frame) uint64 {
 	return 0
 }
 
-// sysMadvise takes advice about [addr, addr+length) as Linux's do_madvise
-// (mm/madvise.c) does: unknown advice (madvise_behavior_valid), an
-// unaligned address or a length that rounds up past the end of the
-// address space is EINVAL, a zero length does nothing; a range with
-// unmapped pages is ENOMEM, after the advice is applied to the mapped
-// ones. DONTNEED and FREE release the pages (private anonymous memory
-// then reads as zeros, as after Linux's DONTNEED); the rest is accepted
-// and ignored, but for the memory-failure injections, which need
-// CAP_SYS_ADMIN on Linux and are refused here.
+// sysMadvise takes advice about [addr, addr+length) (args.Madvise has the
+// checks): DONTNEED and FREE release the pages, so that private anonymous
+// memory reads as zeros, as after Linux's DONTNEED; the rest is accepted
+// and ignored. A range with unmapped pages is ENOMEM, after the advice is
+// applied to the mapped ones, as in Linux's madvise_walk_vmas.
 //
 //go:nosplit
 func sysMadvise(f *arch.Frame) uint64 {
-	addr, length, advice := arg1(f), arg2(f), arg3(f)
-	switch {
-	case advice == linux.MADV_HWPOISON || advice == linux.MADV_SOFT_OFFLINE:
-		return linux.EPERM.Ret()
-	case advice > linux.MADV_COLLAPSE || advice > linux.MADV_DONTNEED && advice < linux.MADV_FREE:
-		return linux.EINVAL.Ret()
-	case addr&(mem.PageSize-1) != 0:
-		return linux.EINVAL.Ret()
-	}
-	rounded := mem.PageRoundUp(length)
-	if length != 0 && rounded == 0 {
-		return linux.EINVAL.Ret()
+	addr, advice := arg1(f), arg3(f)
+	rounded, done, e := args.Madvise(addr, arg2(f), advice)
+	if done || e != 0 {
+		return e.Ret()
 	}
 	end := addr + rounded
-	switch {
-	case end < addr:
-		return linux.EINVAL.Ret()
-	case end == addr:
-		return 0
-	}
 	if advice == linux.MADV_DONTNEED || advice == linux.MADV_FREE {
 		if addr < mem.UserMax {
 			unmapPages(addr, min(end, mem.UserMax))

@@ -10,6 +10,7 @@ import (
 	"gokernel/kernel/mem"
 	"gokernel/kernel/sched"
 	"gokernel/kernel/signal"
+	"gokernel/kernel/sys/args"
 )
 
 // Signals: the actions the runtime installs (kernel/signal delivers faults
@@ -75,11 +76,8 @@ func sysRtSigprocmask(f *arch.Frame) uint64 {
 	return 0
 }
 
-// sysSigaltstack sets and reports the thread's alternate signal stack
-// with Linux's checks (kernel/signal.c, do_sigaltstack): no change while
-// the thread runs on it (EPERM), a mode of 0, SS_ONSTACK or SS_DISABLE
-// (EINVAL otherwise; SS_AUTODISARM, which the kernel does not implement,
-// too), and a size of at least MINSIGSTKSZ (ENOMEM).
+// sysSigaltstack sets and reports the thread's alternate signal stack,
+// with Linux's checks (args.AltStack).
 //
 //go:nosplit
 func sysSigaltstack(f *arch.Frame) uint64 {
@@ -100,18 +98,9 @@ func sysSigaltstack(f *arch.Frame) uint64 {
 		if !ok || uint64(len(b)) < n {
 			return linux.EFAULT.Ret()
 		}
-		s := *(*linux.StackT)(unsafe.Pointer(&b[0]))
-		switch {
-		case signal.OnAltStack(f.RSP, &t.AltStack):
-			return linux.EPERM.Ret()
-		case s.Flags != 0 && s.Flags != linux.SS_ONSTACK && s.Flags != linux.SS_DISABLE:
-			return linux.EINVAL.Ret()
-		case s.Flags == linux.SS_DISABLE:
-			s = linux.StackT{}
-		case s.Size < linux.MINSIGSTKSZ:
-			return linux.ENOMEM.Ret()
-		default:
-			s.Flags = 0
+		s, e := args.AltStack(*(*linux.StackT)(unsafe.Pointer(&b[0])), signal.OnAltStack(f.RSP, &t.AltStack))
+		if e != 0 {
+			return e.Ret()
 		}
 		t.AltStack = s
 	}

@@ -9,25 +9,17 @@ import (
 	"gokernel/kernel/machine"
 	"gokernel/kernel/mem"
 	"gokernel/kernel/sched"
+	"gokernel/kernel/sys/args"
 )
 
 // Threads: clone, exit, futex, yields and identities.
-
-// cloneAllowed are the flags a thread-creating clone may carry. The Go
-// runtime passes VM|FS|FILES|SIGHAND|SYSVSEM|THREAD; with one address
-// space, one file table and one signal table those are what we have anyway.
-const (
-	cloneNeeded  = linux.CLONE_VM | linux.CLONE_THREAD | linux.CLONE_SIGHAND
-	cloneAllowed = cloneNeeded | linux.CLONE_FS | linux.CLONE_FILES |
-		linux.CLONE_SYSVSEM | linux.CLONE_SETTLS
-)
 
 var threadLimitReported, cloneFlagsReported bool
 
 //go:nosplit
 func sysClone(f *arch.Frame) uint64 {
 	flags, stack, tls := arg1(f), arg2(f), arg5(f)
-	if flags&cloneNeeded != cloneNeeded || flags&^uint64(cloneAllowed|0xFF) != 0 {
+	if !args.CloneFlags(flags) {
 		if !cloneFlagsReported { // said once, as for the other unsupported operations
 			cloneFlagsReported = true
 			console.WriteString("sys: clone flags ")
@@ -207,7 +199,7 @@ func sysFutex(f *arch.Frame) uint64 {
 
 // relDeadline reads a relative timespec at addr and returns the
 // clock.Nanotime() value at which it expires (never 0, which means none;
-// at most farFuture).
+// at most args.FarFuture).
 //
 //go:nosplit
 func relDeadline(addr uint64) (int64, linux.Errno) {
@@ -215,13 +207,13 @@ func relDeadline(addr uint64) (int64, linux.Errno) {
 	if !ok {
 		return 0, linux.EFAULT
 	}
-	ns, e := timespecNs(ts)
+	ns, e := args.Timespec(ts)
 	if e != 0 {
 		return 0, e
 	}
 	now := clock.Nanotime()
-	if ns >= farFuture-now {
-		return farFuture, 0
+	if ns >= args.FarFuture-now {
+		return args.FarFuture, 0
 	}
 	return max(now+ns, 1), 0
 }
