@@ -139,7 +139,7 @@ test-one: deps kernel
 # (or SEED=N to replay one); the seed is its first line. make test runs it
 # for 20 s with seed 1.
 DURATION ?= 60s
-SEED     ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+SEED     := $(or $(SEED),$(shell od -An -N4 -tu4 /dev/urandom | tr -d ' '))
 fuzz-sys: deps kernel
 	timeout $$(( $(patsubst %s,%,$(DURATION)) + 120 )) \
 	  $(QEMU) $(QEMU_BASE) -display none -serial stdio -kernel $(BUILD)/kernel.elf \

@@ -12,6 +12,7 @@ import (
 // The checks: what the fuzzer verifies every second and at the end, and
 // how it reports a bug.
 
+// bug records a bug (the first maxBugs) and prints it at once.
 func (r *runner) bug(s string) {
 	r.bugMu.Lock()
 	defer r.bugMu.Unlock()
@@ -21,6 +22,7 @@ func (r *runner) bug(s string) {
 	}
 }
 
+// tooManyBugs reports whether the run has found enough to stop.
 func (r *runner) tooManyBugs() bool {
 	r.bugMu.Lock()
 	defer r.bugMu.Unlock()
