@@ -6,6 +6,7 @@
 #   make test       vet, host tests, QEMU tests, the boot matrix
 #   make test-matrix          the boot matrix alone (QEMU and Bochs)
 #   make test-one T=runtime   boot one in-kernel test (quick loop)
+#   make fuzz-sys DURATION=600  the system-call fuzzer, random seed
 #   make screenshots          docs/*.png: the screen after a few shell commands
 #   make test-go GO=go1.27.4  build with that Go release and run its tests
 #
@@ -51,7 +52,7 @@ BOOT_OBJECTS := $(BUILD)/multiboot.o $(BUILD)/start32.o $(BUILD)/start64.o $(BUI
 HOST_PKGS     = $(shell $(GOCMD) list ./... | grep -v /tools/boottest)
 
 .PHONY: all kernel iso run run-iso run-uefi debug test test-host test-qemu \
-	test-matrix test-one screenshots bench-boot deps check-go check-toolchain test-go test-go-newest \
+	test-matrix test-one fuzz-sys screenshots bench-boot deps check-go check-toolchain test-go test-go-newest \
 	syscall-report clean
 
 all: kernel
@@ -133,6 +134,18 @@ T ?= boot
 test-one: deps kernel
 	$(QEMU) $(QEMU_BASE) -display none -serial stdio -kernel $(BUILD)/kernel.elf -append "test=$(T)"; \
 	  s=$$?; echo "qemu exit status $$s ($$( [ $$s = 33 ] && echo pass || echo fail))"; [ $$s = 33 ]
+
+# The system-call fuzzer (test=sysfuzz) for DURATION with a random seed
+# (or SEED=N to replay one); the seed is its first line. make test runs it
+# for 20 s with seed 1.
+DURATION ?= 60s
+SEED     := $(or $(SEED),$(shell od -An -N4 -tu4 /dev/urandom | tr -d ' '))
+fuzz-sys: deps kernel
+	timeout $$(( $(patsubst %s,%,$(DURATION)) + 120 )) \
+	  $(QEMU) $(QEMU_BASE) -display none -serial stdio -kernel $(BUILD)/kernel.elf \
+	  -append "SYSFUZZ_SEED=$(SEED) SYSFUZZ_DURATION=$(patsubst %s,%,$(DURATION))s test=sysfuzz" \
+	  | grep -av '^sys: unknown system call\|^\.*$$'; \
+	  s=$${PIPESTATUS[0]}; echo "qemu exit status $$s ($$( [ $$s = 33 ] && echo pass || echo fail)); seed $(SEED)"; [ $$s = 33 ]
 
 # PNGs of the screen after a few shell commands, for the README: -kernel
 # under SeaBIOS (VGA text) and the ISO under SeaBIOS and OVMF (framebuffer).

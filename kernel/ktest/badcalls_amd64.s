@@ -81,27 +81,6 @@ TEXT ·faultWithFS(SB),NOSPLIT,$0-8
 	BYTE $0x64; BYTE $0x48; BYTE $0x8B; BYTE $0x04; BYTE $0x25; LONG $0xfffffff8
 	RET
 
-// func cloneExit(flags, tls uintptr) (tid uintptr)
-//
-// clone with the parent's stack; the child, if one is made, exits at once
-// without touching it.
-TEXT ·cloneExit(SB),NOSPLIT,$0-24
-	MOVQ	$SYS_CLONE, AX
-	MOVQ	flags+0(FP), DI
-	XORQ	SI, SI
-	XORQ	DX, DX
-	XORQ	R10, R10
-	MOVQ	tls+8(FP), R8
-	SYSCALL
-	TESTQ	AX, AX
-	JNZ	parent
-	MOVQ	$SYS_EXIT, AX
-	XORQ	DI, DI
-	SYSCALL
-parent:
-	MOVQ	AX, tid+16(FP)
-	RET
-
 #define SYS_RT_SIGRETURN	15
 
 // func sigreturnTo(rip uintptr)
@@ -125,4 +104,33 @@ zero:
 	MOVQ	$0x202, 176(SP)		// EFLAGS: IF
 	MOVQ	$SYS_RT_SIGRETURN, AX
 	SYSCALL
+	RET
+
+// func cloneMask(flags, mask uintptr) (tid uintptr)
+//
+// clone with the parent's stack; the child, if one is made, stores its
+// signal mask at mask (rt_sigprocmask(SIG_BLOCK, NULL, mask, 8)) and
+// exits, touching neither the stack nor its TLS.
+TEXT ·cloneMask(SB),NOSPLIT,$0-24
+	MOVQ	mask+8(FP), R9
+	MOVQ	$SYS_CLONE, AX
+	MOVQ	flags+0(FP), DI
+	XORQ	SI, SI
+	XORQ	DX, DX
+	XORQ	R10, R10
+	XORQ	R8, R8
+	SYSCALL
+	TESTQ	AX, AX
+	JNZ	parent
+	MOVQ	$SYS_RT_SIGPROCMASK, AX
+	MOVQ	$SIG_BLOCK, DI
+	XORQ	SI, SI
+	MOVQ	R9, DX
+	MOVQ	$8, R10
+	SYSCALL
+	MOVQ	$SYS_EXIT, AX
+	XORQ	DI, DI
+	SYSCALL
+parent:
+	MOVQ	AX, tid+16(FP)
 	RET

@@ -57,6 +57,12 @@ func testBadCalls() error {
 		return fmt.Errorf("eventfd2: %v", e)
 	}
 	defer syscall.Close(int(efd))
+	mapped, err := syscall.Mmap(-1, 0, 4096, syscall.PROT_READ, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		return fmt.Errorf("mmap: %v", err)
+	}
+	defer syscall.Munmap(mapped)
+	pg := uintptr(unsafe.Pointer(&mapped[0]))
 	var ts2 [2]int64 // a timespec the cases below fill in
 	tsp := uintptr(unsafe.Pointer(&ts2))
 	var rl [2]uint64 // struct rlimit
@@ -106,6 +112,15 @@ func testBadCalls() error {
 		{"getrandom with GRND_RANDOM|GRND_INSECURE", linux.SYS_GETRANDOM, [6]uintptr{good, 8, 6}, [2]int64{}, syscall.EINVAL},
 		{"epoll_wait with maxevents above INT_MAX/12", syscall.SYS_EPOLL_WAIT, [6]uintptr{uintptr(epfd), good, 0x7fffffff/12 + 1, 0}, [2]int64{}, syscall.EINVAL},
 		{"epoll_pwait with maxevents above INT_MAX/12", syscall.SYS_EPOLL_PWAIT, [6]uintptr{uintptr(epfd), good, 0x7fffffff/12 + 1, 0}, [2]int64{}, syscall.EINVAL},
+		// Found by the system-call fuzzer: Linux's mprotect and madvise
+		// checks (mm/mprotect.c, mm/madvise.c).
+		{"mprotect with a length that rounds past the end", syscall.SYS_MPROTECT, [6]uintptr{pg, ^uintptr(0) - 100, syscall.PROT_READ}, [2]int64{}, syscall.ENOMEM},
+		{"madvise of unmapped memory", syscall.SYS_MADVISE, [6]uintptr{0xf0000, 0x1d, 1}, [2]int64{}, syscall.ENOMEM},
+		{"madvise(DONTNEED) of unmapped memory", syscall.SYS_MADVISE, [6]uintptr{0x5000_0000_0000, 4096, 4}, [2]int64{}, syscall.ENOMEM},
+		{"madvise with unknown advice", syscall.SYS_MADVISE, [6]uintptr{pg, 4096, 99}, [2]int64{}, syscall.EINVAL},
+		{"madvise with a length that rounds past the end", syscall.SYS_MADVISE, [6]uintptr{pg, ^uintptr(0) - 100, 4}, [2]int64{}, syscall.EINVAL},
+		{"madvise(MADV_HWPOISON)", syscall.SYS_MADVISE, [6]uintptr{pg, 4096, 100}, [2]int64{}, syscall.EPERM},
+		{"madvise of mapped memory, length 0", syscall.SYS_MADVISE, [6]uintptr{pg, 0, 4}, [2]int64{}, 0},
 		{"epoll_wait with events past user space", syscall.SYS_EPOLL_WAIT, [6]uintptr{uintptr(epfd), 0x7fff_ffff_f000 - 12, 2, 0}, [2]int64{}, syscall.EFAULT},
 	} {
 		ts2 = c.ts
@@ -115,6 +130,7 @@ func testBadCalls() error {
 		}
 	}
 	wrong = append(wrong, hugeSleeps()...)
+	wrong = append(wrong, altStacks()...)
 	if len(wrong) > 0 {
 		return fmt.Errorf("%d calls went wrong:\n  %s", len(wrong), strings.Join(wrong, "\n  "))
 	}
@@ -169,6 +185,46 @@ func hugeSleeps() (wrong []string) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+	return wrong
+}
+
+// altStacks checks sigaltstack as Linux's do_sigaltstack does (found by
+// the system-call fuzzer, which once gave a thread a zero-sized stack the
+// kernel accepted, and the runtime's next signal wedged it): a stack below
+// MINSIGSTKSZ is ENOMEM; the mode SS_ONSTACK is accepted like 0. It swaps
+// this thread's stack with all signals blocked and puts the old one back.
+func altStacks() (wrong []string) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	all, mask := ^uint64(0), uint64(0)
+	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, linux.SIG_BLOCK, uintptr(unsafe.Pointer(&all)), uintptr(unsafe.Pointer(&mask)), 8, 0, 0)
+	defer syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, linux.SIG_SETMASK, uintptr(unsafe.Pointer(&mask)), 0, 8, 0, 0)
+	var old, cur linux.StackT
+	buf := make([]byte, 64<<10)
+	call := func(ss, oss *linux.StackT) syscall.Errno {
+		_, _, e := syscall.RawSyscall(syscall.SYS_SIGALTSTACK, uintptr(unsafe.Pointer(ss)), uintptr(unsafe.Pointer(oss)), 0)
+		return e
+	}
+	if e := call(nil, &old); e != 0 {
+		return []string{fmt.Sprintf("sigaltstack(NULL, &old): %v", e)}
+	}
+	small := linux.StackT{SP: uint64(uintptr(unsafe.Pointer(&buf[0]))), Size: 100}
+	if e := call(&small, nil); e != syscall.ENOMEM {
+		wrong = append(wrong, fmt.Sprintf("sigaltstack with a 100-byte stack: errno %d (%v), want ENOMEM", int(e), e))
+	}
+	onstack := linux.StackT{SP: small.SP, Flags: linux.SS_ONSTACK, Size: uint64(len(buf))}
+	if e := call(&onstack, nil); e != 0 {
+		wrong = append(wrong, fmt.Sprintf("sigaltstack with mode SS_ONSTACK: errno %d (%v), want success", int(e), e))
+	} else if call(nil, &cur); cur.SP != onstack.SP || cur.Size != onstack.Size || cur.Flags != 0 {
+		wrong = append(wrong, fmt.Sprintf("after sigaltstack with mode SS_ONSTACK: %+v", cur))
+	}
+	if old.Flags&linux.SS_DISABLE == 0 {
+		old.Flags = 0
+	}
+	if e := call(&old, nil); e != 0 {
+		wrong = append(wrong, fmt.Sprintf("putting the runtime's signal stack back: %v", e))
+	}
+	runtime.KeepAlive(buf)
 	return wrong
 }
 

@@ -103,8 +103,11 @@ const (
 	MAP_NORESERVE       = 0x4000
 	MAP_FIXED_NOREPLACE = 0x100000
 
-	MADV_DONTNEED = 4
-	MADV_FREE     = 8
+	MADV_DONTNEED     = 4
+	MADV_FREE         = 8
+	MADV_COLLAPSE     = 25 // the highest advice of Linux 6.1
+	MADV_HWPOISON     = 100
+	MADV_SOFT_OFFLINE = 101
 )
 
 // futex (include/uapi/linux/futex.h).
@@ -199,8 +202,10 @@ const (
 	SIG_UNBLOCK = 1
 	SIG_SETMASK = 2
 
-	SS_ONSTACK = 1
-	SS_DISABLE = 2
+	SS_ONSTACK    = 1
+	SS_DISABLE    = 2
+	SS_AUTODISARM = -1 << 31 // (1U << 31) in the int ss_flags
+	MINSIGSTKSZ   = 2048
 )
 
 // Sigaction is the kernel's struct sigaction for rt_sigaction on x86-64

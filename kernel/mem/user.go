@@ -262,6 +262,16 @@ func inImage(start, end uint64, write bool) bool {
 	return false
 }
 
+// Mapped reports whether every page of [addr, addr+n) is mapped: in the
+// kernel image as the Go program sees it, or in an area of any
+// protection. n > 0.
+//
+//go:nosplit
+func Mapped(addr, n uint64) bool {
+	end := addr + n
+	return end > addr && (inImage(addr, end, false) || User.Covered(addr, n, 0))
+}
+
 // UserU32 reads a naturally aligned uint32 of user memory.
 //
 //go:nosplit

@@ -16,6 +16,7 @@ package shell
 
 import (
 	"io"
+	"time"
 
 	"gokernel/keyboard"
 	"gokernel/task"
@@ -25,9 +26,11 @@ import (
 const Prompt = "> "
 
 // TypeaheadSize is the number of key events the shell keeps while a
-// command runs; beyond it the input stream is not read until the command
-// is done (the keys wait in the stream's own queue).
-const TypeaheadSize = 64
+// command runs (a pasted screenful); beyond it the input stream is not
+// read until the command is done (the keys wait in the stream's own
+// queue, whose owner holds the sender back when it fills: see
+// kernel/dev/uart).
+const TypeaheadSize = 1024
 
 // KeyBudget is the number of key events the shell's task handles in one
 // poll before it yields, so that pasted text cannot starve other tasks.
@@ -76,6 +79,13 @@ type shellTask struct {
 	cmd     task.Future[struct{}] // the command being awaited, or nil
 
 	ahead []keyboard.Event // typeahead, read while cmd ran; handled first
+
+	// Lost input (losses.go): the line being typed has a hole and is not
+	// run; the last report of lost bytes.
+	discard       bool
+	lostReported  bool
+	lastLost      time.Duration
+	dropsReported uint64
 }
 
 // Poll runs the shell: it awaits the running command, if any (reading
@@ -103,13 +113,21 @@ func (t *shellTask) Poll(cx *task.Context) (struct{}, bool) {
 			io.WriteString(sh.out, "\nshell: input ended\n")
 			return struct{}{}, true
 		}
-		switch line, st := sh.ed.Key(ev); st {
-		case Entered:
-			if t.cmd = sh.exec(line); t.cmd == nil {
+		if ev == InputLost {
+			t.lost()
+		} else {
+			switch line, st := sh.ed.Key(ev); st {
+			case Entered:
+				if t.discard {
+					t.discard = false
+					sh.ed.Begin()
+				} else if t.cmd = sh.exec(line); t.cmd == nil {
+					sh.ed.Begin()
+				}
+			case Cancelled:
+				t.discard = false
 				sh.ed.Begin()
 			}
-		case Cancelled:
-			sh.ed.Begin()
 		}
 		if budget--; budget == 0 {
 			cx.Waker().Wake()

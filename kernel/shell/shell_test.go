@@ -26,6 +26,7 @@ type fakeSys struct {
 	sleeps    []time.Duration
 	reboots   int
 	halts     int
+	dropped   uint64
 }
 
 type fakeTimer struct {
@@ -47,6 +48,7 @@ func (s *fakeSys) Interrupts() IRQInfo {
 		{Name: "local APIC timer", Line: -1, GSI: -1, Vector: 48, Trigger: "edge", Enabled: true, Count: 1000},
 	}}
 }
+func (s *fakeSys) SerialDropped() uint64  { return s.dropped }
 func (s *fakeSys) Reboot() { s.reboots++ }
 func (s *fakeSys) Halt()   { s.halts++ }
 

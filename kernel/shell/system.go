@@ -49,6 +49,11 @@ type System interface {
 	// says so and goes on.
 	Halt()
 
+	// SerialDropped is the number of bytes of serial input lost so far
+	// (a full queue, a UART overrun): the shell reports the count when
+	// MarkLosses marks a loss.
+	SerialDropped() uint64
+
 	// Machine names the machine, as the firmware does (SMBIOS system
 	// manufacturer and product, say "QEMU Standard PC (i440FX + PIIX,
 	// 1996)"), or is "" if unknown. uptime shows it.

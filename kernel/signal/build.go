@@ -41,6 +41,13 @@ func place(sp uint64, act *linux.Sigaction, alt *linux.StackT) layout {
 	return layout{frame: frame, fpstate: fp, lo: frame, hi: fp + fpstateSize}
 }
 
+// OnAltStack reports whether sp is on the alternate stack alt.
+//
+//go:nosplit
+func OnAltStack(sp uint64, alt *linux.StackT) bool {
+	return onAltStack(sp, alt) == linux.SS_ONSTACK
+}
+
 // onAltStack returns SS_ONSTACK if sp is on the alternate stack, SS_DISABLE
 // if there is none, else 0: the ss_flags value the frame reports.
 //

@@ -7,6 +7,7 @@ import (
 	"gokernel/kernel/linux"
 	"gokernel/kernel/mem"
 	"gokernel/kernel/sched"
+	"gokernel/kernel/sys/args"
 )
 
 // sysUname fills struct utsname: six 65-byte strings.
@@ -78,12 +79,9 @@ var rngState uint64
 //
 //go:nosplit
 func sysGetrandom(f *arch.Frame) uint64 {
-	buf, n, flags := arg1(f), arg2(f), uint32(arg3(f))
-	// Linux's drivers/char/random.c: unknown flags, or GRND_RANDOM with
-	// GRND_INSECURE, are EINVAL.
-	if flags&^(linux.GRND_NONBLOCK|linux.GRND_RANDOM|linux.GRND_INSECURE) != 0 ||
-		flags&(linux.GRND_RANDOM|linux.GRND_INSECURE) == linux.GRND_RANDOM|linux.GRND_INSECURE {
-		return linux.EINVAL.Ret()
+	buf, n := arg1(f), arg2(f)
+	if e := args.GetrandomFlags(uint32(arg3(f))); e != 0 {
+		return e.Ret()
 	}
 	if n > 1<<20 {
 		n = 1 << 20

@@ -5,6 +5,7 @@ import (
 	"gokernel/kernel/linux"
 	"gokernel/kernel/mem"
 	"gokernel/kernel/mem/vma"
+	"gokernel/kernel/sys/args"
 )
 
 // Memory: mmap and friends over mem.User, the area list. Pages are not
@@ -78,15 +79,15 @@ func sysMmap(f *arch.Frame) uint64 {
 }
 
 // sysMunmap removes [addr, addr+length) from the area list and frees its
-// pages. As Linux's do_vmi_munmap (mm/mmap.c): EINVAL for an unaligned
-// address, a zero length or a range reaching past the top of user space;
-// pages nobody mapped, including those below the mmap area, are no error.
+// pages; pages nobody mapped, including those below the mmap area, are no
+// error (args.Munmap has the checks).
 //
 //go:nosplit
 func sysMunmap(f *arch.Frame) uint64 {
-	addr, length := arg1(f), mem.PageRoundUp(arg2(f))
-	if addr&(mem.PageSize-1) != 0 || length == 0 || addr > mem.UserMax || length > mem.UserMax-addr {
-		return linux.EINVAL.Ret()
+	addr := arg1(f)
+	length, e := args.Munmap(addr, arg2(f))
+	if e != 0 {
+		return e.Ret()
 	}
 	if err := mem.User.Unmap(addr, length); err != nil {
 		return vmaErrno(err).Ret()
@@ -108,14 +109,15 @@ func unmapPages(start, end uint64) {
 	}
 }
 
+// sysMprotect changes the protection of [addr, addr+length), which must be
+// mapped (args.Mprotect has the checks).
+//
 //go:nosplit
 func sysMprotect(f *arch.Frame) uint64 {
-	addr, length, prot := arg1(f), mem.PageRoundUp(arg2(f)), uint32(arg3(f))
-	if addr&(mem.PageSize-1) != 0 || prot&^uint32(linux.PROT_READ|linux.PROT_WRITE|linux.PROT_EXEC) != 0 {
-		return linux.EINVAL.Ret()
-	}
-	if length == 0 {
-		return 0
+	addr, prot := arg1(f), uint32(arg3(f))
+	length, done, e := args.Mprotect(addr, arg2(f), prot)
+	if done || e != 0 {
+		return e.Ret()
 	}
 	if prot&linux.PROT_WRITE != 0 && !commitOK(length) {
 		return linux.ENOMEM.Ret()
@@ -135,19 +137,27 @@ func sysMprotect(f *arch.Frame) uint64 {
 	return 0
 }
 
+// sysMadvise takes advice about [addr, addr+length) (args.Madvise has the
+// checks): DONTNEED and FREE release the pages, so that private anonymous
+// memory reads as zeros, as after Linux's DONTNEED; the rest is accepted
+// and ignored. A range with unmapped pages is ENOMEM, after the advice is
+// applied to the mapped ones, as in Linux's madvise_walk_vmas.
+//
 //go:nosplit
 func sysMadvise(f *arch.Frame) uint64 {
-	addr, length, advice := arg1(f), mem.PageRoundUp(arg2(f)), arg3(f)
-	if addr&(mem.PageSize-1) != 0 {
-		return linux.EINVAL.Ret()
+	addr, advice := arg1(f), arg3(f)
+	rounded, done, e := args.Madvise(addr, arg2(f), advice)
+	if done || e != 0 {
+		return e.Ret()
 	}
-	switch advice {
-	case linux.MADV_DONTNEED, linux.MADV_FREE:
-		// Private anonymous memory reads as zeros after DONTNEED: dropping
-		// the pages gives exactly that on the next touch.
-		if end := addr + length; end > addr && addr < mem.UserMax {
+	end := addr + rounded
+	if advice == linux.MADV_DONTNEED || advice == linux.MADV_FREE {
+		if addr < mem.UserMax {
 			unmapPages(addr, min(end, mem.UserMax))
 		}
+	}
+	if !mem.Mapped(addr, rounded) {
+		return linux.ENOMEM.Ret()
 	}
 	return 0
 }

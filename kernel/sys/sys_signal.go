@@ -10,6 +10,7 @@ import (
 	"gokernel/kernel/mem"
 	"gokernel/kernel/sched"
 	"gokernel/kernel/signal"
+	"gokernel/kernel/sys/args"
 )
 
 // Signals: the actions the runtime installs (kernel/signal delivers faults
@@ -75,6 +76,9 @@ func sysRtSigprocmask(f *arch.Frame) uint64 {
 	return 0
 }
 
+// sysSigaltstack sets and reports the thread's alternate signal stack,
+// with Linux's checks (args.AltStack).
+//
 //go:nosplit
 func sysSigaltstack(f *arch.Frame) uint64 {
 	ss, oss := arg1(f), arg2(f)
@@ -86,18 +90,17 @@ func sysSigaltstack(f *arch.Frame) uint64 {
 	old := t.AltStack
 	if old.Size == 0 {
 		old.Flags = linux.SS_DISABLE
+	} else if signal.OnAltStack(f.RSP, &t.AltStack) {
+		old.Flags = linux.SS_ONSTACK
 	}
 	if ss != 0 {
 		b, ok := mem.UserBytes(ss, n, false)
 		if !ok || uint64(len(b)) < n {
 			return linux.EFAULT.Ret()
 		}
-		s := *(*linux.StackT)(unsafe.Pointer(&b[0]))
-		if s.Flags&^linux.SS_DISABLE != 0 {
-			return linux.EINVAL.Ret()
-		}
-		if s.Flags&linux.SS_DISABLE != 0 {
-			s = linux.StackT{}
+		s, e := args.AltStack(*(*linux.StackT)(unsafe.Pointer(&b[0])), signal.OnAltStack(f.RSP, &t.AltStack))
+		if e != 0 {
+			return e.Ret()
 		}
 		t.AltStack = s
 	}

@@ -9,28 +9,23 @@ import (
 	"gokernel/kernel/machine"
 	"gokernel/kernel/mem"
 	"gokernel/kernel/sched"
+	"gokernel/kernel/sys/args"
 )
 
 // Threads: clone, exit, futex, yields and identities.
 
-// cloneAllowed are the flags a thread-creating clone may carry. The Go
-// runtime passes VM|FS|FILES|SIGHAND|SYSVSEM|THREAD; with one address
-// space, one file table and one signal table those are what we have anyway.
-const (
-	cloneNeeded  = linux.CLONE_VM | linux.CLONE_THREAD | linux.CLONE_SIGHAND
-	cloneAllowed = cloneNeeded | linux.CLONE_FS | linux.CLONE_FILES |
-		linux.CLONE_SYSVSEM | linux.CLONE_SETTLS
-)
-
-var threadLimitReported bool
+var threadLimitReported, cloneFlagsReported bool
 
 //go:nosplit
 func sysClone(f *arch.Frame) uint64 {
 	flags, stack, tls := arg1(f), arg2(f), arg5(f)
-	if flags&cloneNeeded != cloneNeeded || flags&^uint64(cloneAllowed|0xFF) != 0 {
-		console.WriteString("sys: clone flags ")
-		console.Hex(flags)
-		console.Line(" not supported (threads only) -> EINVAL")
+	if !args.CloneFlags(flags) {
+		if !cloneFlagsReported { // said once, as for the other unsupported operations
+			cloneFlagsReported = true
+			console.WriteString("sys: clone flags ")
+			console.Hex(flags)
+			console.Line(" not supported (threads only) -> EINVAL")
+		}
 		return linux.EINVAL.Ret()
 	}
 	fs := cpu.UserFS()
@@ -56,7 +51,15 @@ func sysClone(f *arch.Frame) uint64 {
 		return linux.EAGAIN.Ret()
 	}
 	// The child resumes after SYSCALL with the parent's registers, RAX=0
-	// and the new stack, as on Linux.
+	// and the new stack, as on Linux. It keeps the parent's signal mask and
+	// starts with no pending signal and no alternate stack, as Linux's
+	// copy_process gives a CLONE_VM thread (kernel/fork.c: the task is a
+	// copy, init_sigpending, sas_ss_reset): the Go runtime blocks every
+	// signal around clone so that none reaches the new thread before it
+	// has set up its signal stack (runtime/os_linux.go, newosproc).
+	if p := sched.Current(); p != nil {
+		t.SigMask = p.SigMask
+	}
 	t.Frame.RAX = 0
 	if stack != 0 {
 		t.Frame.RSP = stack
@@ -218,7 +221,7 @@ func sysFutex(f *arch.Frame) uint64 {
 
 // relDeadline reads a relative timespec at addr and returns the
 // clock.Nanotime() value at which it expires (never 0, which means none;
-// at most farFuture).
+// at most args.FarFuture).
 //
 //go:nosplit
 func relDeadline(addr uint64) (int64, linux.Errno) {
@@ -226,13 +229,13 @@ func relDeadline(addr uint64) (int64, linux.Errno) {
 	if !ok {
 		return 0, linux.EFAULT
 	}
-	ns, e := timespecNs(ts)
+	ns, e := args.Timespec(ts)
 	if e != 0 {
 		return 0, e
 	}
 	now := clock.Nanotime()
-	if ns >= farFuture-now {
-		return farFuture, 0
+	if ns >= args.FarFuture-now {
+		return args.FarFuture, 0
 	}
 	return max(now+ns, 1), 0
 }

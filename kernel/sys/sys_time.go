@@ -8,6 +8,7 @@ import (
 	"gokernel/kernel/linux"
 	"gokernel/kernel/mem"
 	"gokernel/kernel/sched"
+	"gokernel/kernel/sys/args"
 )
 
 // Time: clocks and sleeps, all read from the TSC clock.
@@ -72,36 +73,15 @@ func sysClockNanosleep(f *arch.Frame) uint64 {
 	if !ok {
 		return linux.EFAULT.Ret()
 	}
-	ns, e := timespecNs(ts)
+	ns, e := args.Timespec(ts)
 	if e != 0 {
 		return e.Ret()
 	}
-	if clk == linux.CLOCK_REALTIME && ns < farFuture {
+	if clk == linux.CLOCK_REALTIME && ns < args.FarFuture {
 		// A wall-clock instant becomes a monotonic one.
 		ns -= clock.Realtime() - clock.Nanotime()
 	}
 	return sleepUntil(ns)
-}
-
-// farFuture is the instant (ns) that stands for "never": 146 years after
-// boot. Longer times saturate to it, as Linux's timespec64_to_ktime
-// saturates at KTIME_MAX, so a huge time cannot overflow into one that
-// has passed.
-const farFuture = 1 << 62
-
-// timespecNs checks ts as Linux's timespec64_valid does
-// (include/linux/time64.h): EINVAL for negative seconds or nanoseconds
-// outside 0..999,999,999. It returns ts in nanoseconds, at most farFuture.
-//
-//go:nosplit
-func timespecNs(ts linux.Timespec) (int64, linux.Errno) {
-	if ts.Sec < 0 || ts.Nsec < 0 || ts.Nsec >= 1_000_000_000 {
-		return 0, linux.EINVAL
-	}
-	if ts.Sec >= farFuture/1_000_000_000 {
-		return farFuture, 0
-	}
-	return ts.Sec*1_000_000_000 + ts.Nsec, 0
 }
 
 // sleep sleeps for the relative timespec at req.

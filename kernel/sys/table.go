@@ -62,7 +62,7 @@ var table = [...]entry{
 	linux.SYS_UNAME:             {"uname", sysUname, Fixed, "Linux 6.1.0-gokernel x86_64"},
 	linux.SYS_FCNTL:             {"fcntl", sysFcntl, Partial, "F_GETFD, F_SETFD, F_GETFL, F_SETFL"},
 	linux.SYS_GETPPID:           {"getppid", sysGetppid, Fixed, "0"},
-	linux.SYS_SIGALTSTACK:       {"sigaltstack", sysSigaltstack, Full, ""},
+	linux.SYS_SIGALTSTACK:       {"sigaltstack", sysSigaltstack, Partial, "SS_AUTODISARM is refused (EINVAL)"},
 	linux.SYS_PRCTL:             {"prctl", sysPrctl, Fixed, "EINVAL, as on a kernel without PR_SET_VMA"},
 	linux.SYS_ARCH_PRCTL:        {"arch_prctl", sysArchPrctl, Partial, "FS only: GS belongs to the kernel"},
 	linux.SYS_GETTID:            {"gettid", sysGettid, Full, ""},

@@ -16,7 +16,6 @@ import (
 	"gokernel/kernel/timer"
 	"gokernel/keyboard"
 	"gokernel/task"
-	"gokernel/task/source"
 )
 
 // shellTask returns the shell's task, reading the PS/2 keyboard (if there
@@ -31,7 +30,8 @@ func shellTask(e *task.Executor, kbd *Keyboard, l *keyboard.Layout, m firmware.M
 	if s, err := openSerialInput(); err != nil {
 		fmt.Printf("serial: no input: %v\n", err)
 	} else {
-		in = append(in, keyboard.SerialEvents(s))
+		sys.serial = s
+		in = append(in, shell.MarkLosses(keyboard.SerialEvents(s), s.Gaps))
 	}
 	if len(in) == 0 {
 		fmt.Println("shell: no keyboard and no serial input; not started")
@@ -44,7 +44,7 @@ func shellTask(e *task.Executor, kbd *Keyboard, l *keyboard.Layout, m firmware.M
 // order: an I/O APIC pin in edge mode drops an edge that comes while it
 // is masked, and the UART holds its interrupt line up until its data is
 // read, so a byte arriving in between would silence the line for good.
-func openSerialInput() (*source.Source[byte], error) {
+func openSerialInput() (*uart.Input, error) {
 	if err := kcall.EnableInterrupt(irq.COM1); err != nil {
 		return nil, fmt.Errorf("cannot enable IRQ 4: %v", err)
 	}
@@ -58,6 +58,7 @@ func openSerialInput() (*source.Source[byte], error) {
 type kernelSystem struct {
 	ex      *task.Executor
 	keys    *keyboard.EventStream // nil without a PS/2 keyboard
+	serial  *uart.Input           // nil without serial input
 	machine firmware.Machine
 }
 
@@ -70,6 +71,13 @@ func (s *kernelSystem) Spawn(f task.Future[struct{}]) (task.TaskID, error) {
 func (s *kernelSystem) Sleep(d time.Duration) task.Future[struct{}] { return task.Sleep(d) }
 
 func (s *kernelSystem) Machine() string { return s.machine.Name }
+
+func (s *kernelSystem) SerialDropped() uint64 {
+	if s.serial == nil {
+		return 0
+	}
+	return s.serial.Dropped()
+}
 
 const pageSize = 4096
 

@@ -36,16 +36,17 @@ func New[T any](size int) (*Source[T], error) {
 }
 
 // Push queues v and wakes the reader, or drops v and counts it when the
-// queue is full. It never blocks.
+// queue is full, and reports whether v was queued. It never blocks.
 //
 //go:nosplit
-func (s *Source[T]) Push(v T) {
+func (s *Source[T]) Push(v T) bool {
 	if !s.q.Push(v) {
 		atomic.AddUint64(&s.dropped, 1)
-		return
+		return false
 	}
 	atomic.AddUint64(&s.pushed, 1)
 	s.waker.Wake()
+	return true
 }
 
 // Close ends the stream: the values already queued are still delivered,
@@ -76,6 +77,8 @@ func (s *Source[T]) PollNext(cx *task.Context) (v T, ok, ready bool) {
 }
 
 // Len returns the number of values waiting (a snapshot).
+//
+//go:nosplit
 func (s *Source[T]) Len() int { return s.q.Len() }
 
 // Pushed returns the number of values queued.

@@ -21,6 +21,7 @@ func TestBadCallTests(t *testing.T) {
 			`^rozero: getrandom stopped with EFAULT after \d+ MiB, \d+\.\d MiB still free$`}},
 		{"bigmprotect", []string{`^bigmprotect: 3 mprotects and a munmap of 32 TiB took `}},
 		{"badreturn", []string{`^badreturn: a faulting IRETQ became the thread's SIGSEGV: recovered "runtime error: invalid memory address or nil pointer dereference"$`}},
+		{"clonemask", []string{`^clonemask: a new thread keeps its parent's signal mask$`}},
 		{"badfs", []string{`^badfs: system calls, a yield and timer ticks with FS at 0x10000; non-canonical bases refused$`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,12 +4,14 @@
 package boottest
 
 import (
+	"debug/elf"
 	"fmt"
 	"go/build"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -458,4 +460,36 @@ func TestOOMMessages(t *testing.T) {
 	if re.MatchString("fatal error: newosproc") {
 		t.Error("oomPattern accepts newosproc")
 	}
+}
+
+// TestImageBSS keeps the Go image's bss small: it is kernel memory,
+// identity mapped and taken from RAM at boot, so one import can cost the
+// machine dozens of MiB (crypto/rand's DRBG brings a 32 MiB array).
+func TestImageBSS(t *testing.T) {
+	f, err := elf.Open(artifact(t, "go.elf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	const limit = 4 << 20
+	var bss uint64
+	in := map[elf.SectionIndex]bool{}
+	for i, s := range f.Sections {
+		if s.Name == ".bss" || s.Name == ".noptrbss" {
+			bss += s.Size
+			in[elf.SectionIndex(i)] = true
+		}
+	}
+	if bss <= limit {
+		return
+	}
+	syms, _ := f.Symbols()
+	sort.Slice(syms, func(i, j int) bool { return syms[i].Size > syms[j].Size })
+	var big []string
+	for _, s := range syms {
+		if in[s.Section] && len(big) < 5 {
+			big = append(big, fmt.Sprintf("%s (%d KiB)", s.Name, s.Size>>10))
+		}
+	}
+	t.Errorf("bss is %d KiB, over %d KiB; the largest symbols: %s", bss>>10, limit>>10, strings.Join(big, ", "))
 }
