@@ -48,9 +48,9 @@ func (s *fakeSys) Interrupts() IRQInfo {
 		{Name: "local APIC timer", Line: -1, GSI: -1, Vector: 48, Trigger: "edge", Enabled: true, Count: 1000},
 	}}
 }
-func (s *fakeSys) SerialDropped() uint64  { return s.dropped }
-func (s *fakeSys) Reboot() { s.reboots++ }
-func (s *fakeSys) Halt()   { s.halts++ }
+func (s *fakeSys) SerialDropped() uint64 { return s.dropped }
+func (s *fakeSys) Reboot()               { s.reboots++ }
+func (s *fakeSys) Halt()                 { s.halts++ }
 
 func (s *fakeSys) Spawn(f task.Future[struct{}]) (task.TaskID, error) { return s.ex.Spawn(f) }
 
