@@ -10,6 +10,29 @@
 // The parts an interrupt handler calls (Waker.Wake, AtomicWaker.Wake) obey
 // the kernel's ring-0 rules.
 //
+// # The post, item by item
+//
+// Each item of the post ("Async/Await", Writing an OS in Rust, post 12)
+// and where its Go counterpart lives:
+//
+//	Post (Rust)                Go                                          File
+//	Future trait               Future[T]                                   task/future.go
+//	Poll::Ready / Pending      Poll's (T, bool) result: true is Ready      task/future.go
+//	Context                    Context                                     task/future.go
+//	Waker                      Waker                                       task/waker.go
+//	SimpleExecutor             SimpleExecutor                              task/simple.go
+//	Executor (spawn, run,      Executor: Spawn, Run, runReadyTasks,        task/executor.go
+//	  run_ready_tasks)           sleepIfIdle
+//	TaskWaker, wake_task       the task's header and Waker.Wake            task/waker.go
+//	waker cache                the entry's header pointer: Waker{hdr}      task/table.go
+//	Task, TaskId, tasks map    entry, TaskID, the slot table               task/table.go
+//	task_queue (ArrayQueue)    the run queue                               task/waker.go
+//	ScancodeStream             ps2.Open, a *source.Source[byte]            kernel/dev/ps2 (gokernel/kernel/dev/ps2),
+//	                                                                         task/source/source.go
+//	AtomicWaker                AtomicWaker                                 task/atomicwaker.go
+//	print_keypresses           keyboard.PrintKeypresses                    keyboard/print.go
+//	sleep_if_idle              IdleFunc; the kernel's idle function        task/idle.go, kernel/tasks/idle.go
+//
 // # Futures, streams, wakers
 //
 // Future[T] has one method, Poll(cx) (T, bool): the value and true when

@@ -1,0 +1,48 @@
+package task
+
+import "sync/atomic"
+
+// Stopping: Stop from anywhere, and the end of Run.
+
+// Stop makes Run return after the poll in progress (or at once, if Run is
+// in its idle function, when that returns) and makes every later Spawn
+// fail with ErrStopped. The unfinished tasks are dropped: their futures
+// are released and their Wakers do nothing from then on. Stop may be
+// called from a task, from another goroutine, before Run or after it.
+func (e *Executor) Stop() {
+	e.mu.Lock()
+	e.stopped = true
+	atomic.StoreUint32(&e.stopFlag, 1)
+	if !e.running {
+		e.dropAll()
+	}
+	e.mu.Unlock()
+}
+
+// shutdown ends Run: the executor is stopped and what is left is dropped.
+func (e *Executor) shutdown() {
+	e.mu.Lock()
+	e.stopped = true
+	e.running = false
+	atomic.StoreUint32(&e.stopFlag, 1)
+	e.dropAll()
+	e.cx.waker = Waker{}
+	e.tq = nil
+	e.mu.Unlock()
+}
+
+// dropAll drops every task. e.mu must be held and Run must not be polling.
+func (e *Executor) dropAll() {
+	for i, c := range e.dir {
+		if c == nil {
+			continue
+		}
+		for j := range c {
+			if h := c[j].hdr; h != nil {
+				atomic.StoreUint32(&h.done, 1)
+			}
+		}
+		e.dir[i] = nil
+	}
+	e.nslots, e.free, e.live = 0, 0, 0
+}
