@@ -217,7 +217,9 @@
 // and the next timer deadline. The kernel's idle disables interrupts,
 // checks, and only if the queue is empty enables interrupts and halts in
 // one step (sti; hlt) until an interrupt or the deadline, so a wake
-// between the check and the halt cannot be lost; see IdleFunc.
+// between the check and the halt cannot be lost; see IdleFunc. A hosted
+// executor (a nil IdleFunc) blocks its thread on a futex until a Wake,
+// a Spawn, Stop or the deadline; see park in idle.go.
 //
 // # Cost
 //

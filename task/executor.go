@@ -59,6 +59,7 @@ type Executor struct {
 	// Only Run's goroutine touches these.
 	cx      Context // reused for every poll
 	polling uint64  // slot+1 of the task being polled, 0 between polls
+	idles   uint64  // idle calls, for the tests
 	tq      *Timers // the timer queue Run fires
 }
 
@@ -66,7 +67,8 @@ type Executor struct {
 // to MaxTasks): the run queue, a lock-free ring with one place per task,
 // is allocated here, 16 bytes per task, and Spawn fails with
 // ErrTooManyTasks beyond the limit. idle is called when no task is
-// runnable (see IdleFunc); nil means GoschedIdle.
+// runnable (see IdleFunc); nil means the executor's own, which blocks
+// the thread until a task is queued or a timer is due (see park).
 func NewExecutor(maxTasks int, idle IdleFunc) (*Executor, error) {
 	if maxTasks < 1 || maxTasks > MaxTasks {
 		return nil, ErrMaxTasks
@@ -74,9 +76,6 @@ func NewExecutor(maxTasks int, idle IdleFunc) (*Executor, error) {
 	r, err := ring.New[uint64](maxTasks)
 	if err != nil {
 		return nil, err
-	}
-	if idle == nil {
-		idle = GoschedIdle
 	}
 	shift := uint(bits.Len(uint(maxTasks - 1)))
 	e := &Executor{
@@ -141,6 +140,9 @@ func (e *Executor) Spawn(f Future[struct{}]) (TaskID, error) {
 		e.release(slot)
 		e.live--
 		return 0, ErrTooManyTasks
+	}
+	if atomic.LoadUint32(&e.q.sleeping) != 0 {
+		e.q.wakeSleeper()
 	}
 	return id, nil
 }
@@ -229,7 +231,12 @@ func (e *Executor) sleepIfIdle() bool {
 		return true // a timer fell due since the batch began
 	}
 	deadline, ok := e.tq.Next()
-	e.idle(e.queueEmpty, deadline, ok)
+	e.idles++
+	if e.idle == nil {
+		e.park(deadline, ok)
+	} else {
+		e.idle(e.queueEmpty, deadline, ok)
+	}
 	return true
 }
 

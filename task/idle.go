@@ -2,6 +2,7 @@ package task
 
 import (
 	"runtime"
+	"sync/atomic"
 	"time"
 )
 
@@ -42,19 +43,68 @@ import (
 // so an interrupt that arrives after the check is held pending until hlt
 // has begun and then ends it: the wake it brings is never slept through.
 // A hosted idle function gets the same guarantee from a buffered channel
-// that "interrupts" signal after they wake (see the tests), or may simply
-// yield (GoschedIdle).
+// that "interrupts" signal after they wake (see the tests). NewExecutor
+// with a nil IdleFunc uses the executor's own, which blocks (see park).
 type IdleFunc func(queueEmpty func() bool, deadline time.Duration, hasDeadline bool)
 
-// GoschedIdle is an IdleFunc for hosted programs: it yields the processor
-// (runtime.Gosched) when the queue is empty, so Run polls and yields in a
-// loop until a task is woken. It ignores the deadline: a task sleeping on
-// a timer keeps the loop spinning (with yields) until the deadline, which
-// is fine for tests and short sleeps. NewExecutor uses it for a nil
-// IdleFunc.
+// GoschedIdle is an IdleFunc that yields the processor (runtime.Gosched)
+// when the queue is empty, so Run polls and yields in a loop until a task
+// is woken. It ignores the deadline: a task sleeping on a timer keeps the
+// loop spinning (with yields) until the deadline. The default idle (a nil
+// IdleFunc) blocks instead.
 func GoschedIdle(queueEmpty func() bool, _ time.Duration, _ bool) {
 	if queueEmpty() {
 		runtime.Gosched()
+	}
+}
+
+// park is the default idle function, for hosted programs: it blocks the
+// executor's thread until a task is queued (a Wake, a Spawn), Stop is
+// called, or the deadline passes, so an idle executor costs no CPU.
+//
+// It announces that it sleeps in the run queue's sleeping word, checks
+// the queue and the stop flag once more, and waits on the word with a
+// futex. A Wake or Spawn that pushed a task, and Stop, load the word
+// after their own update; one that finds it set clears it and wakes the
+// futex. Both sides store and then load with sequentially consistent
+// atomics (Dekker's pattern), so either park sees the task or the stop,
+// or the waker sees the word set: a wake is never slept through. If the
+// waker clears the word before the futex wait begins, the wait returns at
+// once (the word no longer holds 1).
+//
+// The futex wake is a system call: Waker.Wake reaches it, and it is why
+// park is only for hosted programs. In the kernel an interrupt handler
+// calls Wake, where a system call cannot be made; there the executor has
+// an idle function of its own (the kernel's halts with interrupts off),
+// the sleeping word is never set, and Wake never makes the call.
+//
+// The deadline is on the executor's timer clock, taken to run at the speed
+// of real time (the default clock does).
+func (e *Executor) park(deadline time.Duration, hasDeadline bool) {
+	q := e.q
+	atomic.StoreUint32(&q.sleeping, 1)
+	if !e.QueueEmpty() || atomic.LoadUint32(&e.stopFlag) != 0 {
+		atomic.StoreUint32(&q.sleeping, 0)
+		return
+	}
+	timeout := time.Duration(-1) // none
+	if hasDeadline {
+		if timeout = deadline - e.tq.Now(); timeout <= 0 {
+			atomic.StoreUint32(&q.sleeping, 0)
+			return
+		}
+	}
+	futexWait(&q.sleeping, 1, timeout)
+	atomic.StoreUint32(&q.sleeping, 0)
+}
+
+// wakeSleeper wakes the executor if it sleeps in park. Callers have just
+// pushed a task or set the stop flag, and check q.sleeping first.
+//
+//go:nosplit
+func (q *runQueue) wakeSleeper() {
+	if atomic.CompareAndSwapUint32(&q.sleeping, 1, 0) {
+		futexWake(&q.sleeping)
 	}
 }
 

@@ -13,6 +13,9 @@ func (e *Executor) Stop() {
 	e.mu.Lock()
 	e.stopped = true
 	atomic.StoreUint32(&e.stopFlag, 1)
+	if atomic.LoadUint32(&e.q.sleeping) != 0 {
+		e.q.wakeSleeper()
+	}
 	if !e.running {
 		e.dropAll()
 	}

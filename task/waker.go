@@ -11,8 +11,9 @@ import (
 // fails. dropped counts pushes that failed anyway (never, unless the
 // invariant is broken); Executor.DroppedWakes reports it.
 type runQueue struct {
-	ring    *ring.Ring[uint64]
-	dropped uint64 // atomic
+	ring     *ring.Ring[uint64]
+	dropped  uint64 // atomic
+	sleeping uint32 // atomic: 1 while the executor sleeps in park
 }
 
 // header is the part of a task that its Wakers point to. It is allocated
@@ -77,6 +78,10 @@ func (w Waker) Wake() {
 		// a later wake can try again, and count it.
 		atomic.StoreUint32(&h.queued, 0)
 		atomic.AddUint64(&q.dropped, 1)
+		return
+	}
+	if atomic.LoadUint32(&q.sleeping) != 0 {
+		q.wakeSleeper() // the executor sleeps in park (hosted only)
 	}
 }
 
