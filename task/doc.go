@@ -183,9 +183,12 @@
 // # Timers
 //
 // Sleep(d) is a future that completes once d has passed, and NewTicker a
-// stream of ticks; both live in a timer queue, Timers (the default one,
-// or any made with NewTimers on a clock of your choice, such as a fake one
-// in tests). A task sleeps by awaiting the future:
+// stream of ticks; both wait in a timer queue, Timers. Each executor has
+// its own, which the Context carries to the poll, and a timer joins the
+// queue of the executor whose task polls it, so executors running in
+// different goroutines share nothing (SetTimers gives an executor a queue
+// on a clock of your choice, such as a fake one in tests). A task sleeps
+// by awaiting the future:
 //
 //	t.sleep = task.Sleep(500 * time.Millisecond)
 //	...
@@ -204,7 +207,7 @@
 // the queue (the timer then never completes); Ticker.Stop ends the tick
 // stream. Missed ticks are coalesced, as with time.Ticker. See Timers for
 // the design (a heap rather than a timer wheel) and why it needs no lock:
-// it belongs to the executor's goroutine.
+// it belongs to its executor's goroutine.
 //
 // When nothing is runnable, Run passes the queue's next deadline to the
 // idle function, which sleeps until then or until an interrupt, whichever

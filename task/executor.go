@@ -40,6 +40,7 @@ type Executor struct {
 	q          *runQueue
 	idle       IdleFunc
 	queueEmpty func() bool // e.QueueEmpty, made once so that Run does not allocate
+	ownTimers  *Timers     // the executor's own timer queue, on the default clock
 
 	stopFlag uint32 // atomic: Stop was called or Run is ending
 
@@ -54,7 +55,7 @@ type Executor struct {
 	stopped bool
 	running bool
 	onPanic func(*TaskPanic)
-	timers  *Timers // SetTimers; nil means DefaultTimers()
+	timers  *Timers // SetTimers; nil means ownTimers
 
 	// Only Run's goroutine touches these.
 	cx      Context // reused for every poll
@@ -86,20 +87,12 @@ func NewExecutor(maxTasks int, idle IdleFunc) (*Executor, error) {
 		idle:    idle,
 		dir:     make([]*chunk, (maxTasks+chunkSize-1)/chunkSize),
 		onPanic: ReportTo(os.Stderr),
+		// Its own queue, on the default clock (shared by Sleep and
+		// NewTicker), so that its tasks' timers join it; see Timers.
+		ownTimers: &Timers{clock: DefaultTimers().clock},
 	}
 	e.queueEmpty = e.QueueEmpty
 	return e, nil
-}
-
-// SetTimers makes q the timer queue that Run fires and whose next deadline
-// it passes to the idle function; nil (the default) means DefaultTimers()
-// as of Run's start. Call it before Run, which reads it once, when it
-// starts. The executor's tasks must arm their timers on this queue, and
-// no other executor may drive it at the same time (see Timers).
-func (e *Executor) SetTimers(q *Timers) {
-	e.mu.Lock()
-	e.timers = q
-	e.mu.Unlock()
 }
 
 // Spawn adds a task that polls f until it completes, and queues it for its
@@ -176,8 +169,9 @@ func (e *Executor) Run() error {
 	e.tq = e.timers
 	e.mu.Unlock()
 	if e.tq == nil {
-		e.tq = DefaultTimers()
+		e.tq = e.ownTimers
 	}
+	e.cx.timers = e.tq
 	defer e.shutdown()
 	for {
 		slot, p := e.runIsolated()

@@ -29,7 +29,7 @@ func (e *Executor) shutdown() {
 	e.running = false
 	atomic.StoreUint32(&e.stopFlag, 1)
 	e.dropAll()
-	e.cx.waker = Waker{}
+	e.cx = Context{}
 	e.tq = nil
 	e.mu.Unlock()
 }
