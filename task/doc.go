@@ -133,6 +133,9 @@
 //     Run returned, or after Stop) returns ErrStopped.
 //   - Snapshot lists the tasks with their state, polls and wakes, for a
 //     `tasks` command.
+//   - Spawn (the function) returns a JoinHandle, a future of the task's
+//     value, as tokio's spawn does: a task awaits another's result, and
+//     learns of its panic or drop as an error instead of waiting forever.
 //
 // # Task representation
 //

@@ -284,7 +284,7 @@ func (e *Executor) runHandle(h uint64) {
 // finish removes the task in slot, which has completed or panicked (p),
 // and reports the panic.
 func (e *Executor) finish(slot uint64, t *entry, p *TaskPanic) {
-	hdr := t.hdr
+	hdr, fut := t.hdr, t.fut
 	e.mu.Lock()
 	e.live--
 	atomic.StoreUint32(&hdr.done, 1) // from now on its Wakers do nothing
@@ -301,6 +301,9 @@ func (e *Executor) finish(slot uint64, t *entry, p *TaskPanic) {
 	onPanic := e.onPanic
 	e.mu.Unlock()
 	if p != nil {
+		if a, ok := fut.(abandoner); ok {
+			a.abandon(p) // a JoinHandle reports the panic
+		}
 		onPanic(p)
 	}
 }

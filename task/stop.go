@@ -7,8 +7,9 @@ import "sync/atomic"
 // Stop makes Run return after the poll in progress (or at once, if Run is
 // in its idle function, when that returns) and makes every later Spawn
 // fail with ErrStopped. The unfinished tasks are dropped: their futures
-// are released and their Wakers do nothing from then on. Stop may be
-// called from a task, from another goroutine, before Run or after it.
+// are released, their Wakers do nothing from then on, and the JoinHandles
+// of those started by Spawn complete with ErrStopped. Stop may be called
+// from a task, from another goroutine, before Run or after it.
 func (e *Executor) Stop() {
 	e.mu.Lock()
 	e.stopped = true
@@ -43,6 +44,9 @@ func (e *Executor) dropAll() {
 		for j := range c {
 			if h := c[j].hdr; h != nil {
 				atomic.StoreUint32(&h.done, 1)
+			}
+			if a, ok := c[j].fut.(abandoner); ok {
+				a.abandon(ErrStopped) // a JoinHandle reports the drop
 			}
 		}
 		e.dir[i] = nil
