@@ -1,7 +1,9 @@
-// Package ring is a bounded, lock-free, multi-producer multi-consumer FIFO
-// queue: the Go counterpart of crossbeam's ArrayQueue. The kernel uses it to
-// carry PS/2 scancodes from the keyboard interrupt handler to a task, and
-// task IDs through the executor's run queue.
+// Package ring holds two bounded, lock-free FIFO queues. Ring is
+// multi-producer multi-consumer, the Go counterpart of crossbeam's
+// ArrayQueue. SPSC (spsc.go) is single-producer single-consumer, Lamport's
+// ring: cheaper, with no locked instruction, for an interrupt handler
+// feeding a task (task/source, for the keyboard's scancodes and the serial
+// port's bytes).
 //
 // # Algorithm
 //
