@@ -283,6 +283,7 @@ func (r *Ring[T]) Push(v T) bool {
 				next = tail&^mask + r.oneLap
 			}
 			if atomic.CompareAndSwapUint64(&r.tail, tail, next) {
+				stallPoint() // claimed, not yet published (tests only)
 				s.val = v
 				storeRelease(&s.stamp, tail+1) // publish
 				return true
@@ -334,6 +335,7 @@ func (r *Ring[T]) Pop() (v T, ok bool) {
 				next = head&^mask + r.oneLap
 			}
 			if atomic.CompareAndSwapUint64(&r.head, head, next) {
+				stallPoint() // claimed, slot not yet freed (tests only)
 				v = s.val
 				clear1(&s.val)                        // drop references for the GC
 				storeRelease(&s.stamp, head+r.oneLap) // free the slot for the next lap

@@ -99,6 +99,7 @@ func (r *SPSC[T]) Push(v T) bool {
 		}
 	}
 	buf[t] = v
+	stallPoint()                // written, not yet published (tests only)
 	storeRelease(&r.tail, next) // publish: v is written before tail moves
 	return true
 }
@@ -121,6 +122,7 @@ func (r *SPSC[T]) Pop() (v T, ok bool) {
 	}
 	v = buf[h]
 	clear1(&buf[h]) // drop references for the GC
+	stallPoint()    // read, slot not yet freed (tests only)
 	next := h + 1
 	if next == uint64(len(buf)) {
 		next = 0
