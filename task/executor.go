@@ -1,42 +1,40 @@
 package task
 
 import (
-	"math/bits"
 	"os"
 	"sync"
 	"sync/atomic"
-
-	"gokernel/task/ring"
 )
 
 // The post's Executor: spawn, run_ready_tasks and sleep_if_idle (with
 // run, which loops over the last two). The task table is in table.go, the
-// TaskWaker in waker.go, the idle function in idle.go, panic isolation in
-// panic.go, Stop in stop.go and Snapshot in snapshot.go.
+// run queue in runqueue.go and the run list in local.go, the TaskWaker in
+// waker.go, the idle function in idle.go, panic isolation in panic.go,
+// Stop in stop.go and Snapshot in snapshot.go.
 
 // Executor runs tasks: futures of struct{} polled until they complete. It
 // is the post's final executor with a few improvements; see the package
 // documentation for the design.
 //
-// Spawn, Stop, Len, DroppedWakes, QueueEmpty and SetPanicHandler may be
-// called from any goroutine, and from the executor's own tasks. Snapshot
-// must be called from a task of the executor while Run runs (the `tasks`
-// command is such a task), or from any goroutine when Run is not running.
+// Spawn, Stop, Len, QueueEmpty and SetPanicHandler may be called from any
+// goroutine, and from the executor's own tasks. Snapshot must be called
+// from a task of the executor while Run runs (the `tasks` command is such
+// a task), or from any goroutine when Run is not running.
 //
 // # Concurrency
 //
-// Run polls without taking the mutex: it finds a task from the handle it
-// popped, and everything it reads of that task's entry was written before
-// the handle was pushed (the ring's publication orders them), by Spawn or
-// by Run itself; Spawn only writes free slots, and a slot is free only
-// when none of its handles is queued (see Spawn). The mutex guards slot
-// allocation, the free list, the live count and the stop state; Run takes
-// it only when a task finishes and when the queue is empty.
+// Run polls without taking the mutex: it finds a task from the slot it
+// took from its run list, and everything it reads of that slot's entry
+// was written before the task was queued (for Spawn, the push's CAS and
+// Run's swap order them), by Spawn or by Run itself; Spawn only writes
+// free slots, and a slot is free only when its task is not queued (see
+// finish). The
+// mutex guards slot allocation, the free list, the live count and the stop
+// state; Run takes it only when a task finishes and when the queue is
+// empty.
 type Executor struct {
 	// Read-only after NewExecutor.
 	max        int
-	shift      uint   // slot bits of a handle
-	mask       uint64 // 1<<shift - 1
 	q          *runQueue
 	idle       IdleFunc
 	queueEmpty func() bool // e.QueueEmpty, made once so that Run does not allocate
@@ -57,33 +55,28 @@ type Executor struct {
 	onPanic func(*TaskPanic)
 	timers  *Timers // SetTimers; nil means ownTimers
 
-	// Only Run's goroutine touches these.
-	cx      Context // reused for every poll
-	polling uint64  // slot+1 of the task being polled, 0 between polls
-	idles   uint64  // idle calls, for the tests
-	tq      *Timers // the timer queue Run fires
+	// Only Run's goroutine writes these.
+	runHead   uint32  // the run list's first slot+1 (local.go); loaded atomically by QueueEmpty
+	runTail   uint32  // and its last
+	cx        Context // reused for every poll
+	untilFire int     // polls left before the next Fire
+	polling   uint64  // slot+1 of the task being polled, 0 between polls
+	idles     uint64  // idle calls, for the tests
+	tq        *Timers // the timer queue Run fires
 }
 
 // NewExecutor returns an executor for at most maxTasks tasks at a time (1
-// to MaxTasks): the run queue, a lock-free ring with one place per task,
-// is allocated here, 16 bytes per task, and Spawn fails with
-// ErrTooManyTasks beyond the limit. idle is called when no task is
-// runnable (see IdleFunc); nil means the executor's own, which blocks
-// the thread until a task is queued or a timer is due (see park).
+// to MaxTasks); Spawn fails with ErrTooManyTasks beyond the limit. idle is
+// called when no task is runnable (see IdleFunc); nil means the
+// executor's own, which blocks the thread until a task is queued or a
+// timer is due (see park).
 func NewExecutor(maxTasks int, idle IdleFunc) (*Executor, error) {
 	if maxTasks < 1 || maxTasks > MaxTasks {
 		return nil, ErrMaxTasks
 	}
-	r, err := ring.New[uint64](maxTasks)
-	if err != nil {
-		return nil, err
-	}
-	shift := uint(bits.Len(uint(maxTasks - 1)))
 	e := &Executor{
 		max:     maxTasks,
-		shift:   shift,
-		mask:    1<<shift - 1,
-		q:       &runQueue{ring: r},
+		q:       new(runQueue),
 		idle:    idle,
 		dir:     make([]*chunk, (maxTasks+chunkSize-1)/chunkSize),
 		onPanic: ReportTo(os.Stderr),
@@ -91,6 +84,7 @@ func NewExecutor(maxTasks int, idle IdleFunc) (*Executor, error) {
 		// NewTicker), so that its tasks' timers join it; see Timers.
 		ownTimers: &Timers{clock: DefaultTimers().clock},
 	}
+	e.q.e = e
 	e.queueEmpty = e.QueueEmpty
 	return e, nil
 }
@@ -103,11 +97,9 @@ func NewExecutor(maxTasks int, idle IdleFunc) (*Executor, error) {
 // goroutines; a task spawned from another goroutine while Run is in its
 // idle function is polled once the idle function returns.
 //
-// A task that finished while its handle was still in the run queue (it
-// was woken just before it completed) holds its slot until Run pops that
-// handle, within one pass over the queue; until then it counts against the
-// limit. This is what keeps the queue from overflowing: a slot is reused
-// only when none of its handles is queued.
+// A task that finished while it was queued (it was woken just before it
+// completed) holds its slot until Run takes it from the queue, within one
+// batch; until then it counts against the limit.
 func (e *Executor) Spawn(f Future[struct{}]) (TaskID, error) {
 	if f == nil {
 		return 0, ErrNilFuture
@@ -122,21 +114,12 @@ func (e *Executor) Spawn(f Future[struct{}]) (TaskID, error) {
 		return 0, ErrTooManyTasks
 	}
 	id := newTaskID()
-	// The task starts queued: its handle goes into the run queue now, and
-	// queued keeps wakes from adding a second copy before its first poll.
-	h := &header{handle: uint64(id)<<e.shift | slot, q: e.q, queued: 1}
+	// The task starts queued: it is pushed now, and queuedBit keeps wakes
+	// from pushing it again before its first poll.
+	h := &header{q: e.q, state: queuedBit, slot: uint32(slot)}
 	*e.entry(slot) = entry{fut: f, hdr: h, id: id, state: slotLive}
 	e.live++
-	if !e.q.ring.Push(h.handle) {
-		// Unreachable: one place per slot, and this slot's handles are
-		// all gone (it was free).
-		e.release(slot)
-		e.live--
-		return 0, ErrTooManyTasks
-	}
-	if atomic.LoadUint32(&e.q.sleeping) != 0 {
-		e.q.wakeSleeper()
-	}
+	e.q.push(h)
 	return id, nil
 }
 
@@ -147,11 +130,11 @@ func (e *Executor) Spawn(f Future[struct{}]) (TaskID, error) {
 // stopped and ErrRunning if another Run is in progress.
 //
 // Run drives the executor's timer queue (see SetTimers): it calls Fire,
-// which queues the tasks whose timers are due, before every batch of 64
-// polls and before it idles, so tasks that keep each other busy delay a
-// timer by at most 64 polls; and it passes the queue's next deadline to
-// the idle function. Timers do not keep Run going: it returns when no
-// task is left, even if timers of finished tasks are still armed.
+// which queues the tasks whose timers are due, before every 64 polls and
+// before it idles, so tasks that keep each other busy delay a timer by at
+// most 64 polls; and it passes the queue's next deadline to the idle
+// function. Timers do not keep Run going: it returns when no task is left,
+// even if timers of finished tasks are still armed.
 //
 // A task that panics is removed and reported to the panic handler (see
 // SetPanicHandler); the others run on.
@@ -172,6 +155,7 @@ func (e *Executor) Run() error {
 		e.tq = e.ownTimers
 	}
 	e.cx.timers = e.tq
+	atomic.StoreUintptr(&e.q.owner, currentG()) // wakes from here are local
 	defer e.shutdown()
 	for {
 		slot, p := e.runIsolated()
@@ -182,35 +166,38 @@ func (e *Executor) Run() error {
 	}
 }
 
-// loop is Run's loop: it pops handles and polls their tasks, and idles
-// when the queue is empty, until no task is left or Stop. If a task's Poll
-// panics, loop recovers and returns the task's slot and the panic, and Run
+// fireEvery is the number of polls between two Fires of the timer queue
+// (Run also fires before it idles), so that tasks that keep each other
+// busy delay a timer by at most that many polls. Fire reads the clock only
+// when a timer is armed.
+const fireEvery = 64
 
-// runReadyTasks is Run's loop, the post's run_ready_tasks and
-// sleep_if_idle: it pops handles and polls their tasks, and idles when the
-// queue is empty, until no task is left or Stop.
+// runReadyTasks is Run's loop, the post's run_ready_tasks: it polls the
+// tasks of its run list (local.go), moves the run queue's tasks there when
+// the list is empty, and idles (sleepIfIdle) when both are, until no task
+// is left or Stop. A panic leaves the rest of the list for the next call.
 func (e *Executor) runReadyTasks() {
-	batch := 0 // polls left in this batch
 	for atomic.LoadUint32(&e.stopFlag) == 0 {
-		if batch == 0 {
-			e.tq.Fire()
-			batch = fireEvery
-		}
-		if h, ok := e.q.ring.Pop(); ok {
-			batch--
-			e.runHandle(h)
+		slot, t := e.popRun()
+		if t == nil {
+			if !e.takeBatch() && !e.sleepIfIdle() {
+				return
+			}
 			continue
 		}
-		batch = 0 // the next batch starts with a Fire
-		if !e.sleepIfIdle() {
-			return
+		if e.untilFire == 0 {
+			e.tq.Fire()
+			e.untilFire = fireEvery
 		}
+		e.untilFire--
+		e.poll(slot, t)
 	}
 }
 
-// sleepIfIdle is called when the queue is empty: it ends Run (false) if no
-// task is left, and otherwise fires the due timers or, if none was due,
-// calls the idle function with the next deadline.
+// sleepIfIdle is the post's sleep_if_idle, called when the queue is
+// empty: it ends Run (false) if no task is left, and otherwise fires the
+// due timers or, if none was due, calls the idle function with the next
+// deadline.
 func (e *Executor) sleepIfIdle() bool {
 	e.mu.Lock()
 	if e.live == 0 {
@@ -221,8 +208,9 @@ func (e *Executor) sleepIfIdle() bool {
 		return false
 	}
 	e.mu.Unlock()
+	e.untilFire = fireEvery
 	if e.tq.Fire() > 0 {
-		return true // a timer fell due since the batch began
+		return true // a timer fell due since the last Fire
 	}
 	deadline, ok := e.tq.Next()
 	e.idles++
@@ -234,43 +222,24 @@ func (e *Executor) sleepIfIdle() bool {
 	return true
 }
 
-// fireEvery is the number of polls in a batch: Run fires the due timers
-// before every fireEvery polls (and before it idles), so that tasks that
-// keep each other busy delay a timer by at most that many polls. Fire
-// reads the clock only when a timer is armed.
-const fireEvery = 64
-
-// runHandle polls the task that handle h names, if it is still there.
-func (e *Executor) runHandle(h uint64) {
-	slot := h & e.mask
-	if slot >= uint64(e.max) {
-		return // no such slot: an unknown handle
-	}
-	t := e.entry(slot)
-	if t == nil {
-		return // never handed out: an unknown handle
-	}
-	hdr := t.hdr
-	if hdr == nil || hdr.handle != h {
-		return // free slot, or another task's: a stale or unknown handle
-	}
+// poll polls the task in slot, t, which Run took from the run list: a task
+// that finished while it was queued is dropped here and its slot freed
+// (once it is queued nowhere).
+func (e *Executor) poll(slot uint64, t *entry) {
+	h := t.hdr
 	if t.state == slotDraining {
-		// The task finished while this handle was queued; now that the
-		// handle is out of the queue the slot can be reused.
-		e.mu.Lock()
-		e.release(slot)
-		e.mu.Unlock()
+		// Finished while queued. It may be queued twice, in the run list
+		// and in the run queue: free the slot when it is in neither.
+		if atomic.LoadUint32(&h.state)&queuedBit == 0 {
+			e.mu.Lock()
+			e.release(slot)
+			e.mu.Unlock()
+		}
 		return
 	}
-	// Clear queued before polling: a wake from now on, during the poll
-	// included, queues the task again, so it cannot be missed. A wake
-	// between the Pop and this store found queued set and only counted,
-	// which is fine too: the poll below comes after it. (The store is an
-	// XCHG, a full barrier: the poll's loads cannot pass it.)
-	atomic.StoreUint32(&hdr.queued, 0)
 	t.state = slotRunning
 	t.polls++
-	e.cx.waker = Waker{hdr}
+	e.cx.waker = Waker{h}
 	e.polling = slot + 1
 	_, done := t.fut.Poll(&e.cx)
 	e.polling = 0
@@ -284,19 +253,25 @@ func (e *Executor) runHandle(h uint64) {
 // finish removes the task in slot, which has completed or panicked (p),
 // and reports the panic.
 func (e *Executor) finish(slot uint64, t *entry, p *TaskPanic) {
-	hdr, fut := t.hdr, t.fut
+	h, fut := t.hdr, t.fut
 	e.mu.Lock()
 	e.live--
-	atomic.StoreUint32(&hdr.done, 1) // from now on its Wakers do nothing
-	// Claim the queued flag for good. If that works, no handle of this
-	// task is queued and none ever will be: free the slot. Otherwise a
-	// wake came after the poll started and its handle is in the queue (or
-	// its push is in flight): keep the slot until Run pops it, so that the
-	// queue never holds more handles than there are slots.
-	if atomic.CompareAndSwapUint32(&hdr.queued, 0, 1) {
+	// Set doneBit: from now on its Wakers do nothing. If queuedBit was
+	// clear when it was set, and the task is not in the run list, it is
+	// queued nowhere and never will be: free the slot. Otherwise a wake
+	// came after the poll began and the task is in the run list or the run
+	// queue (or its push is in flight): keep the slot, draining, until Run
+	// takes it from there (poll), so that a queued slot is never handed to
+	// another task.
+	s := atomic.LoadUint32(&h.state)
+	for !atomic.CompareAndSwapUint32(&h.state, s, s|doneBit) {
+		s = atomic.LoadUint32(&h.state)
+	}
+	if s&queuedBit == 0 && !t.queued {
 		e.release(slot)
 	} else {
-		*t = entry{hdr: hdr, id: t.id, state: slotDraining}
+		// Drop the future; keep the run list's link and flag.
+		*t = entry{hdr: h, id: t.id, state: slotDraining, link: t.link, queued: t.queued}
 	}
 	onPanic := e.onPanic
 	e.mu.Unlock()

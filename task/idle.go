@@ -108,13 +108,17 @@ func (q *runQueue) wakeSleeper() {
 	}
 }
 
-// QueueEmpty reports whether the run queue is empty. It is what Run passes
-// to the idle function: //go:nosplit, no allocation, no lock, no runtime
-// call; a wake whose push into the queue is still in flight counts as
-// queued (the ring's Len counts claimed places), so QueueEmpty never says
-// empty while a wake is being delivered.
+// QueueEmpty reports whether no task is queued: Run's run list and the run
+// queue are empty. It is what Run passes to the idle function:
+// //go:nosplit, two loads, no allocation, no lock, no runtime call. Run
+// calls the idle function only when both are empty, so there QueueEmpty
+// turns false only when a task is queued from elsewhere, unless another
+// thread's push is in flight (its wake has set queuedBit, its CAS of the
+// head is still to come): an interrupt handler finishes its push before
+// the idle function resumes, and another thread's push that lands later
+// wakes a sleeping park, or, in the kernel, is seen at the next interrupt.
 //
 //go:nosplit
 func (e *Executor) QueueEmpty() bool {
-	return e.q.ring.Len() == 0
+	return atomic.LoadUint32(&e.runHead) == 0 && atomic.LoadUint32(&e.q.head) == 0
 }

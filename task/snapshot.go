@@ -45,11 +45,6 @@ func (e *Executor) Len() int {
 	return e.live
 }
 
-// DroppedWakes returns the number of wakes that found the run queue full.
-// The design makes that impossible (see the package documentation); it is
-// counted rather than trusted.
-func (e *Executor) DroppedWakes() uint64 { return atomic.LoadUint64(&e.q.dropped) }
-
 // Snapshot returns the live tasks, by ID, with their state and counters:
 // what a `tasks` command shows. Call it from a task of this executor, or
 // from any goroutine while Run is not running (Run updates the counters
@@ -62,22 +57,25 @@ func (e *Executor) Snapshot() []TaskInfo {
 		if t.state != slotLive && t.state != slotRunning {
 			continue
 		}
-		// Every poll but the first follows a wake that queued the task,
-		// and a handle queued since the last poll is one more; the wakes
+		// Each time the task was queued (in the run queue or the run
+		// list) but the first, Spawn's, a wake queued it, and each leads
+		// to one poll: the times queued are the polls, plus the one in
+		// the run list and the one in the run queue, if any. The wakes
 		// that found the task queued are counted in the header.
-		queued := atomic.LoadUint32(&t.hdr.queued) != 0
-		wakes := atomic.LoadUint64(&t.hdr.dupWakes)
-		if t.polls > 0 {
-			wakes += t.polls - 1
-			if queued {
-				wakes++
-			}
+		queued := atomic.LoadUint32(&t.hdr.state)&queuedBit != 0
+		pushes := t.polls
+		if t.queued {
+			pushes++
 		}
-		info := TaskInfo{ID: t.id, Polls: t.polls, Wakes: wakes}
+		if queued {
+			pushes++
+		}
+		dups := atomic.LoadUint64(&t.hdr.dupWakes) + uint64(t.hdr.dups)
+		info := TaskInfo{ID: t.id, Polls: t.polls, Wakes: dups + pushes - 1}
 		switch {
 		case t.state == slotRunning:
 			info.State = Running
-		case queued:
+		case queued || t.queued:
 			info.State = Queued
 		}
 		infos = append(infos, info)

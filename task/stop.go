@@ -29,9 +29,12 @@ func (e *Executor) shutdown() {
 	e.stopped = true
 	e.running = false
 	atomic.StoreUint32(&e.stopFlag, 1)
+	atomic.StoreUintptr(&e.q.owner, 0) // no more local wakes
 	e.dropAll()
 	e.cx = Context{}
 	e.tq = nil
+	storeRelease32(&e.runHead, 0)
+	e.runTail = 0
 	e.mu.Unlock()
 }
 
@@ -43,7 +46,7 @@ func (e *Executor) dropAll() {
 		}
 		for j := range c {
 			if h := c[j].hdr; h != nil {
-				atomic.StoreUint32(&h.done, 1)
+				atomic.OrUint32(&h.state, doneBit)
 			}
 			if a, ok := c[j].fut.(abandoner); ok {
 				a.abandon(ErrStopped) // a JoinHandle reports the drop

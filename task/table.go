@@ -16,8 +16,9 @@ var lastID uint64
 
 func newTaskID() TaskID { return TaskID(atomic.AddUint64(&lastID, 1)) }
 
-// MaxTasks is the largest task limit NewExecutor accepts. The run queue
-// costs 16 bytes per allowed task up front, so this bounds it to 256 MiB.
+// MaxTasks is the largest task limit NewExecutor accepts: slot numbers
+// (plus one) must fit the run queue's 32-bit links, and the table's
+// directory has a pointer per 255 allowed tasks (512 KiB at this limit).
 const MaxTasks = 1 << 24
 
 // Slot states.
@@ -29,29 +30,44 @@ const (
 )
 
 // entry is one slot of the task table: the post's Task, plus what the
-// executor keeps about it.
+// executor keeps about it. Only Run's goroutine writes polls, queued and,
+// while the slot is live, link; Spawn and finish write the rest under
+// the mutex (see Executor).
 type entry struct {
-	fut   Future[struct{}]
-	hdr   *header // nil when free; the task's Wakers are Waker{hdr}: the waker cache
-	id    TaskID
-	polls uint64
-	next  uint32 // free list: the next free slot + 1, 0 at the end
-	state uint8
+	fut    Future[struct{}]
+	hdr    *header // nil when free; the task's Wakers are Waker{hdr}: the waker cache
+	id     TaskID
+	polls  uint64
+	link   uint32 // slot+1 of the next entry in the free list or the run list, 0 at the end
+	state  uint8
+	queued bool // in the run list (see local.go)
 }
 
-// chunkSize is the number of entries per table chunk: 255 entries of 48
-// bytes and the 8-byte header the allocator puts before objects of this
-// size that contain pointers fill 12,248 bytes of the 12 KiB size class.
-// (256 entries would need the next class, 13,568 bytes.)
-const chunkSize = 255
+// chunkSize is the number of entries per table chunk: a power of two, so
+// that finding an entry is a shift and a mask (Run does it a few times per
+// poll; 255 entries, which fill the 12 KiB size class, cost 3 ns more per
+// BenchmarkPingPong round trip in divisions). 128 entries of 48 bytes and
+// the 8-byte header the allocator puts before objects of this size that
+// contain pointers take 6,152 bytes of the 6,528-byte size class: 3 bytes
+// per task of waste.
+const chunkSize = 128
 
 // chunk is a part of the task table, allocated when its first slot is
 // handed out and never moved.
 type chunk [chunkSize]entry
 
-// entry returns slot's entry, or nil if its chunk was never allocated.
+// entry returns slot's entry, or nil if its chunk was never allocated or
+// the slot is beyond the limit. It has no bounds check that could panic:
+// Wake's local path calls it (see local.go).
+//
+//go:nosplit
 func (e *Executor) entry(slot uint64) *entry {
-	c := e.dir[slot/chunkSize]
+	dir := e.dir
+	i := slot / chunkSize
+	if i >= uint64(len(dir)) {
+		return nil
+	}
+	c := dir[i]
 	if c == nil {
 		return nil
 	}
@@ -64,7 +80,7 @@ func (e *Executor) alloc() (slot uint64, ok bool) {
 	switch {
 	case e.free != 0:
 		slot = uint64(e.free - 1)
-		e.free = e.entry(slot).next
+		e.free = e.entry(slot).link
 	case e.nslots < e.max:
 		slot = uint64(e.nslots)
 		if e.dir[slot/chunkSize] == nil {
@@ -79,6 +95,6 @@ func (e *Executor) alloc() (slot uint64, ok bool) {
 
 // release frees slot. e.mu must be held.
 func (e *Executor) release(slot uint64) {
-	*e.entry(slot) = entry{next: e.free}
+	*e.entry(slot) = entry{link: e.free}
 	e.free = uint32(slot + 1)
 }
