@@ -26,12 +26,16 @@ import (
 // Keeping the registration is still correct:
 //
 //   - No wake is lost. The consumer registers and then checks for the event
-//     again before it returns pending (ScancodeStream.PollNext pops a second
-//     time). All the operations involved are sequentially consistent
-//     atomics, so either the producer published its event before that
-//     check (the consumer sees it and does not sleep), or the producer's
-//     Wake comes after the check and therefore loads the registration that
-//     preceded it.
+//     again before it returns pending (source.Source.PollNext pops a second
+//     time). The producer publishes its event with a sequentially
+//     consistent atomic (or follows it with one: Source.Push counts the
+//     value with an atomic add after the ring's release store), Register
+//     stores with one, so either the producer published its event before
+//     that check (the consumer sees it and does not sleep), or the
+//     producer's Wake comes after the check and therefore loads the
+//     registration that preceded it. (When Register finds the same Waker
+//     registered it stores nothing: the producer then loads that Waker
+//     whichever way the race goes.)
 //   - Extra wakes are harmless. A registration left in place can wake the
 //     task again later, even if in that poll it did not register; a task
 //     already queued is not queued twice (its queued flag), and a poll that

@@ -26,7 +26,7 @@ const (
 	slotFree     = iota
 	slotLive     // waiting or queued
 	slotRunning  // being polled
-	slotDraining // finished, but its handle is (or is being put) in the run queue
+	slotDraining // finished while queued: its slot waits until Run takes it (see finish)
 )
 
 // entry is one slot of the task table: the post's Task, plus what the

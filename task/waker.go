@@ -61,6 +61,14 @@ type Waker struct {
 // once more after the current poll (a wake is never lost), and waking a
 // finished task does nothing.
 //
+// A waker on another goroutine or CPU must publish its event with a
+// sync/atomic operation (or anything else that is a full barrier) before
+// calling Wake: Wake's first access is a load of the task's state, and x86
+// lets a load pass an earlier plain store, so after a plain or release
+// store the load may find the task queued while Run, which clears the bit
+// and fences before polling, does not yet see the event. Run's own tasks
+// need nothing: their wakes are ordered by the program.
+//
 //go:nosplit
 func (w Waker) Wake() {
 	h := w.h

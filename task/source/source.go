@@ -50,6 +50,11 @@ func (s *Source[T]) Push(v T) {
 		atomic.AddUint64(&s.dropped, 1)
 		return
 	}
+	// The count is an atomic add, a full barrier (a locked instruction on
+	// amd64), between the ring's release store of v and Wake's loads of
+	// the registration and the task's state: without it a load could pass
+	// the store, and the reader could miss v and the wake both (see
+	// task.Waker.Wake and task.AtomicWaker).
 	atomic.AddUint64(&s.pushed, 1)
 	s.waker.Wake()
 }
