@@ -1,8 +1,8 @@
-//go:build !amd64
+//go:build !linux || !amd64
 
 package task
 
-// Off amd64 there is no goroutine identity check: currentG reports none,
+// Off linux/amd64 there is no goroutine identity check: currentG reports none,
 // so Run records no owner and every wake takes the shared path (see
 // local.go). Only speed differs.
 

@@ -29,7 +29,8 @@ import "sync/atomic"
 // be Run's, but on a kernel stack outside that goroutine's bounds; it must
 // take the shared path, because it may have interrupted Run in the middle
 // of changing the run list. On the host, signal handlers run on their own
-// g. Off amd64 there is no check (gself_other.go): every wake is shared.
+// g. Off linux/amd64 there is no check (gself_other.go): every wake is
+// shared.
 //
 // # Order and duplicates
 //

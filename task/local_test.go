@@ -13,8 +13,8 @@ import (
 // are the goroutine's stack bounds (the stack pointer lies between them);
 // onOwnStack is true on the goroutine and false on any other.
 func TestGoroutineIdentity(t *testing.T) {
-	if runtime.GOARCH != "amd64" {
-		t.Skip("no goroutine identity check off amd64: every wake is shared")
+	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
+		t.Skip("no goroutine identity check off linux/amd64: every wake is shared")
 	}
 	g := currentG()
 	lo, hi, sp := stackBounds()
@@ -39,8 +39,8 @@ func TestGoroutineIdentity(t *testing.T) {
 // first out, and a remote wake that happened before a local one is polled
 // first.
 func TestLocalWakes(t *testing.T) {
-	if runtime.GOARCH != "amd64" {
-		t.Skip("no local path off amd64")
+	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
+		t.Skip("no local path off linux/amd64")
 	}
 	e, _ := testExecutor(t, 8)
 	var order []string

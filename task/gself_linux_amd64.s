@@ -1,6 +1,6 @@
 #include "textflag.h"
 
-// The goroutine identity checks of local.go. They read the current g from
+// The goroutine identity checks of local.go, for linux/amd64. They read the current g from
 // thread-local storage, as the runtime's get_tls does (on linux/amd64 the
 // g is at -8(FS)), and its stack bounds from the g: runtime.g begins with
 // stack (lo, hi uintptr), as it has since Go 1.4 (runtime/runtime2.go);
