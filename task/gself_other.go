@@ -2,8 +2,8 @@
 
 package task
 
-// Off linux/amd64 there is no goroutine identity check: currentG reports none,
-// so Run records no owner and every wake takes the shared path (see
+// Off linux/amd64 there is no goroutine identity check: currentG reports
+// none, so Run records no owner and every wake takes the shared path (see
 // local.go). Only speed differs.
 
 func currentG() uintptr { return 0 }
