@@ -81,6 +81,41 @@ func BenchmarkPingPong(b *testing.B) {
 	})
 }
 
+// BenchmarkWakePoll measures the shared wake path, the one wakes from
+// other goroutines and interrupt handlers take, on one goroutine driving
+// the executor by hand (outside Run every wake is shared): "wake+poll" is
+// a first wake (a CAS of the state and one of the run queue's head), the
+// take of a batch of one (a swap and a fence) and the poll; "queued" is a
+// wake of a task already queued (a load and the add that counts it).
+// BenchmarkPingPong measures the local path, inside Run.
+func BenchmarkWakePoll(b *testing.B) {
+	e, err := NewExecutor(1, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := e.Spawn(&idleTask{}); err != nil {
+		b.Fatal(err)
+	}
+	runBatch(e)
+	w := Waker{e.entry(0).hdr}
+	b.Run("wake+poll", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			w.Wake()
+			runBatch(e)
+		}
+	})
+	b.Run("queued", func(b *testing.B) {
+		w.Wake()
+		b.ReportAllocs()
+		for b.Loop() {
+			w.Wake()
+		}
+		runBatch(e)
+	})
+	e.Stop()
+}
+
 // idleTask is a trivial state-machine future that never completes: its
 // state is one word.
 type idleTask struct{ polls uint64 }

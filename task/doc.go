@@ -10,6 +10,29 @@
 // The parts an interrupt handler calls (Waker.Wake, AtomicWaker.Wake) obey
 // the kernel's ring-0 rules.
 //
+// # The post, item by item
+//
+// Each item of the post ("Async/Await", Writing an OS in Rust, post 12)
+// and where its Go counterpart lives:
+//
+//	Post (Rust)                Go                                          File
+//	Future trait               Future[T]                                   task/future.go
+//	Poll::Ready / Pending      Poll's (T, bool) result: true is Ready      task/future.go
+//	Context                    Context                                     task/future.go
+//	Waker                      Waker                                       task/waker.go
+//	SimpleExecutor             SimpleExecutor                              task/simple.go
+//	Executor (spawn, run,      Executor: Spawn, Run, runReadyTasks,        task/executor.go
+//	  run_ready_tasks)           sleepIfIdle
+//	TaskWaker, wake_task       the task's header and Waker.Wake            task/waker.go
+//	waker cache                the entry's header pointer: Waker{hdr}      task/table.go
+//	Task, TaskId, tasks map    entry, TaskID, the slot table               task/table.go
+//	task_queue (ArrayQueue)    the run queue, and Run's run list           task/runqueue.go, task/local.go
+//	ScancodeStream             ps2.Open, a *source.Source[byte]            kernel/dev/ps2 (gokernel/kernel/dev/ps2),
+//	                                                                         task/source/source.go
+//	AtomicWaker                AtomicWaker                                 task/atomicwaker.go
+//	print_keypresses           keyboard.PrintKeypresses                    keyboard/print.go
+//	sleep_if_idle              IdleFunc; the kernel's idle function        task/idle.go, kernel/tasks/idle.go
+//
 // # Futures, streams, wakers
 //
 // Future[T] has one method, Poll(cx) (T, bool): the value and true when
@@ -82,27 +105,26 @@
 //
 // SimpleExecutor is the post's first executor: it polls its tasks round
 // robin with a no-op waker, busy-waiting. Executor is the post's last one:
-// a task table, a run queue of task handles, one cached Waker per task,
-// Spawn (also from tasks, through a Spawner, and from other goroutines),
-// and Run, which polls queued tasks in FIFO order, fires due timers (see
-// Timers) and calls an idle function when none is queued. It improves on
-// the post:
+// a task table, a run queue, one cached Waker per task, Spawn (also from
+// tasks, through a Spawner, and from other goroutines), and Run, which
+// polls queued tasks in FIFO order, fires due timers (see Timers) and
+// calls an idle function when none is queued. It improves on the post:
 //
-//   - A wake can never overflow the run queue. Each task has a queued flag
-//     that its first wake sets (a compare-and-swap); only that wake pushes
-//     its handle, and Run clears the flag when it pops the handle, just
-//     before polling. So a task is in the queue at most once, and the
-//     queue, a ring.Ring with one place per task, never fills. The task
-//     limit is fixed by NewExecutor; Spawn beyond it returns
-//     ErrTooManyTasks.
+//   - A wake can never overflow or drop. Each task has a queued bit that
+//     its first wake sets; only that wake queues it, and Run clears the
+//     bit when it takes the task, before polling. So a task is queued at
+//     most once, and the run queue, intrusive (linked through the tasks),
+//     has no capacity to exceed. The task limit is fixed by NewExecutor;
+//     Spawn beyond it returns ErrTooManyTasks.
 //   - Duplicate and late wakes are harmless: a task already queued is not
 //     queued again; a wake during its poll queues it for one more poll (a
 //     wake is never lost).
 //   - A finished task's Waker does nothing (its done flag), and holds only
 //     the task's 32-byte header, not its future, which the garbage
 //     collector frees when the task ends.
-//   - A handle that names no live task (a stale one, left by a task that
-//     was woken just before it finished, or any other) is ignored.
+//   - A task that finished while queued (woken during its last poll) is
+//     dropped when Run reaches it, and only then is its slot reused; a
+//     stale Waker never reaches another task.
 //   - A task that panics is recovered, reported with its ID and stack
 //     (SetPanicHandler; by default to os.Stderr) and removed; the others
 //     run on.
@@ -110,30 +132,30 @@
 //     Run returned, or after Stop) returns ErrStopped.
 //   - Snapshot lists the tasks with their state, polls and wakes, for a
 //     `tasks` command.
+//   - Spawn (the function) returns a JoinHandle, a future of the task's
+//     value, as tokio's spawn does: a task awaits another's result, and
+//     learns of its panic or drop as an error instead of waiting forever.
 //
 // # Task representation
 //
 // Tasks live in a table of 48-byte entries (future, header pointer, ID,
-// poll count, free-list link, state), in chunks of 255 that are allocated
-// as slots are first needed and never move, with a free list of slots.
-// Each task also has a 32-byte header, allocated once at spawn, that its
-// Wakers point to: the handle to queue, a pointer to the run queue, and
-// three atomic words (queued, done, and a count of duplicate wakes). The
+// poll count, a link, state), in chunks of 128 that are allocated as slots
+// are first needed and never move, with a free list of slots. Each task
+// also has a 32-byte header, allocated once at spawn, that its Wakers
+// point to: its slot, a pointer to the run queue, its state word (queued,
+// done), the run queue's link, and the counts of duplicate wakes. The
 // Waker cache of the post is the entry's header pointer: Waker{hdr} is
 // made without allocating, for every poll.
 //
-// The run queue carries handles, ID<<b | slot, where b is the number of
-// bits of a slot below the task limit (the ID's top b bits are cut off).
-// Run finds the slot in the low bits and drops the handle unless the
-// slot's current header has that very handle. A slot is reused only when
-// no handle of it is queued: a task that finished while one was (it was
-// woken during its last poll) keeps its slot, draining, until Run pops
-// that handle. So the queue never holds more handles than there are slots,
-// and a queued handle names its slot's current task; the check is a
-// safety net against anything else.
+// The run queue (runqueue.go) is a lock-free stack of slot numbers linked
+// through the headers, which wakes from other goroutines and interrupt
+// handlers push onto; Run takes it whole, in one swap, onto its run list
+// (local.go), a FIFO private to its goroutine and linked through the
+// entries, which wakes made by its own tasks extend without a locked
+// instruction. A slot is reused only when its task is queued nowhere.
 //
-// A pending task thus costs 48 + 32 + 16 (its place in the run queue) =
-// 96 bytes besides its future (measured: 96.4 with 100,000 tasks); a
+// A pending task thus costs 48 + 32 = 80 bytes besides its future
+// (measured: 83 with 100,000 tasks, which includes the chunks' slack); a
 // goroutine parked on a channel costs 2.6 to 4.2 KB (its stack starts at
 // 2 KB, or more once the runtime has seen deeper stacks). See
 // BenchmarkIdleMemory.
@@ -148,21 +170,27 @@
 // calls must be //go:nosplit and must not allocate, run a write barrier
 // (store a Go pointer into the heap or a global), panic or call the
 // runtime. Waker.Wake and AtomicWaker.Wake are built for that: Wake loads
-// the header pointer (loads need no barrier), loads done, compare-and-swaps
-// queued (or adds to the duplicate count) and calls ring.Push, which is
-// lock-free, nosplit and free of runtime calls; it waits for nothing, so
-// it cannot deadlock with the Run or Wake it interrupted. AtomicWaker.Wake
-// loads the registered header and does the same; it does not clear the
-// registration, because that would be a pointer store (see AtomicWaker).
-// TestCodegen builds a program and checks the machine code reachable from
-// these functions with tools/ring0check: no runtime call at all.
+// the header pointer (loads need no barrier), finds that it runs on a
+// kernel stack, not on Run's goroutine's (so it takes the shared path,
+// see local.go), loads the state, compare-and-swaps its queued bit (or
+// adds to the duplicate count) and pushes the slot number onto the run
+// queue with one more; links are integers, so nothing stores a pointer.
+// It waits for nothing, so it cannot deadlock with the Run or Wake it
+// interrupted. AtomicWaker.Wake loads the registered header and does the
+// same; it does not clear the registration, because that would be a
+// pointer store (see AtomicWaker). TestCodegen builds a program and checks
+// the machine code reachable from these functions with tools/ring0check:
+// no runtime call at all.
 //
 // # Timers
 //
 // Sleep(d) is a future that completes once d has passed, and NewTicker a
-// stream of ticks; both live in a timer queue, Timers (the default one,
-// or any made with NewTimers on a clock of your choice, such as a fake one
-// in tests). A task sleeps by awaiting the future:
+// stream of ticks; both wait in a timer queue, Timers. Each executor has
+// its own, which the Context carries to the poll, and a timer joins the
+// queue of the executor whose task polls it, so executors running in
+// different goroutines share nothing (SetTimers gives an executor a queue
+// on a clock of your choice, such as a fake one in tests). A task sleeps
+// by awaiting the future:
 //
 //	t.sleep = task.Sleep(500 * time.Millisecond)
 //	...
@@ -181,7 +209,7 @@
 // the queue (the timer then never completes); Ticker.Stop ends the tick
 // stream. Missed ticks are coalesced, as with time.Ticker. See Timers for
 // the design (a heap rather than a timer wheel) and why it needs no lock:
-// it belongs to the executor's goroutine.
+// it belongs to its executor's goroutine.
 //
 // When nothing is runnable, Run passes the queue's next deadline to the
 // idle function, which sleeps until then or until an interrupt, whichever
@@ -194,16 +222,19 @@
 // and the next timer deadline. The kernel's idle disables interrupts,
 // checks, and only if the queue is empty enables interrupts and halts in
 // one step (sti; hlt) until an interrupt or the deadline, so a wake
-// between the check and the halt cannot be lost; see IdleFunc.
+// between the check and the halt cannot be lost; see IdleFunc. A hosted
+// executor (a nil IdleFunc) blocks its thread on a futex until a Wake,
+// a Spawn, Stop or the deadline; see park in idle.go.
 //
 // # Cost
 //
-// A wake and the poll it causes make six LOCK-prefixed instructions: the
-// waker's compare-and-swap of queued, the ring's two in Push and two in
-// Pop, and Run's store that clears queued (it must be a full barrier, so
-// that the poll's loads cannot pass it). BenchmarkPingPong, two tasks
-// waking each other, takes about 68 ns a round trip (two wakes and two
-// polls) against 240 to 310 ns for two goroutines passing a token over
-// unbuffered channels; the ring's Push and Pop are two thirds of it. Waking
-// and polling allocate nothing.
+// A wake made by a task of the same executor (the common case: one task
+// passes work to another) takes the local path and makes no locked
+// instruction. A wake from elsewhere makes two (the CAS of the state and
+// the CAS of the run queue's head), and Run two per batch it takes (the
+// swap and a fence); a wake of a task already queued is a load. See
+// runqueue.go and local.go. BenchmarkPingPong, two tasks waking each
+// other, takes about 27 ns a round trip (two wakes and two polls) against
+// 250 to 300 ns for two goroutines passing a token over unbuffered
+// channels. Waking and polling allocate nothing.
 package task

@@ -137,19 +137,16 @@ func TestAllocs(t *testing.T) {
 	e, _ := testExecutor(t, 4)
 	f := polls(func(int, *Context) bool { return false })
 	mustSpawn(t, e, f)
-	h, _ := e.q.ring.Pop()
-	e.runHandle(h)
+	runBatch(e)
 	w := Waker{e.entry(0).hdr}
 	var aw AtomicWaker
 	aw.Register(w)
 	allocs := testing.AllocsPerRun(1000, func() {
 		aw.Wake()
 		w.Wake()
-		h, ok := e.q.ring.Pop()
-		if !ok {
+		if runBatch(e) != 1 {
 			t.Fatal("wake queued nothing")
 		}
-		e.runHandle(h)
 	})
 	if allocs != 0 {
 		t.Errorf("%v allocations per wake and poll, want 0", allocs)
@@ -206,9 +203,6 @@ func interruptWakes(t *testing.T, tasks, irqs, perIRQ int) {
 			t.Errorf("task %d consumed %d events (%d left), want %d", i, s.got, s.events.Load(), want)
 		}
 	}
-	if d := e.DroppedWakes(); d != 0 {
-		t.Errorf("%d dropped wakes", d)
-	}
 }
 
 // TestManyWakers: many goroutines wake the same waiting tasks at once,
@@ -217,7 +211,7 @@ func interruptWakes(t *testing.T, tasks, irqs, perIRQ int) {
 func TestManyWakers(t *testing.T) {
 	repeat(t, func(t *testing.T) {
 		const tasks, goroutines, rounds = 4, 16, 500
-		e, irq := testExecutor(t, tasks)
+		e, irq := testExecutor(t, tasks+1) // and the task that counts
 		var wakers [tasks]AtomicWaker
 		var stop atomic.Bool
 		var wg sync.WaitGroup
@@ -238,16 +232,19 @@ func TestManyWakers(t *testing.T) {
 				return n == rounds
 			}))
 		}
+		var inQueue int
+		mustSpawn(t, e, polls(func(n int, cx *Context) bool {
+			inQueue = max(inQueue, queuedCount(e))
+			cx.Waker().Wake() // look again after the others' polls
+			return e.Len() == 1
+		}))
 		mustRun(t, e)
 		stop.Store(true)
 		wg.Wait()
-		if d := e.DroppedWakes(); d != 0 {
-			t.Errorf("%d dropped wakes", d)
-		}
-		// Wakes racing with the tasks' last polls may leave stale handles
-		// behind (Run ends when no task is live), at most one per slot.
-		if n := e.q.ring.Len(); n > tasks {
-			t.Errorf("%d handles left in the queue, more than the %d slots", n, tasks)
+		// Each task at most once in the run queue (plus the counting task
+		// itself, running): the queued bit admits one push per task.
+		if inQueue > tasks {
+			t.Errorf("%d tasks in the run queue, more than the %d others", inQueue, tasks)
 		}
 	})
 }
@@ -496,9 +493,10 @@ func TestStopped(t *testing.T) {
 		if parked.n != 1 {
 			t.Errorf("parked task polled %d times after Stop", parked.n)
 		}
+		before := atomic.LoadUint32(&e.q.head)
 		w.Wake() // dropped: nothing happens
-		if !e.QueueEmpty() && e.q.ring.Len() != 1 {
-			t.Errorf("queue length %d", e.q.ring.Len())
+		if atomic.LoadUint32(&e.q.head) != before {
+			t.Error("a dropped task's wake queued it")
 		}
 	})
 	t.Run("Stop from a goroutine", func(t *testing.T) {
@@ -526,54 +524,44 @@ func TestStopped(t *testing.T) {
 	})
 }
 
-// TestUnknownHandles: handles that name no live task (out of range, a free
-// slot, a live slot with another ID, a finished task's) are ignored.
-func TestUnknownHandles(t *testing.T) {
-	e, _ := testExecutor(t, 16) // 4 slot bits
+// TestStaleWakers: a Waker of a finished task does nothing, also after its
+// slot went to another task: it neither queues the new task a second time
+// nor links the old header into the run queue.
+func TestStaleWakers(t *testing.T) {
+	e, _ := testExecutor(t, 1)
 	var polled []int
-	var finishedHandle uint64
-	first := polls(func(n int, cx *Context) bool {
+	var old Waker
+	mustSpawn(t, e, polls(func(n int, cx *Context) bool {
 		polled = append(polled, 1)
+		old = cx.Waker()
 		return true
-	})
-	mustSpawn(t, e, first)
-	h, _ := e.q.ring.Pop()
-	finishedHandle = h
-	e.runHandle(h) // first finishes; its slot is free again
-	second := polls(func(n int, cx *Context) bool {
+	}))
+	runBatch(e) // the first task finishes; slot 0 is free again
+	id := mustSpawn(t, e, polls(func(n int, cx *Context) bool {
 		polled = append(polled, 2)
-		return n == 2
-	})
-	id := mustSpawn(t, e, second)
+		old.Wake()
+		return true
+	}))
 	if got := e.entry(0).id; got != id {
 		t.Fatalf("second task in slot with ID %d, want %d (slot reuse)", got, id)
 	}
-	sh := e.shift
-	for _, bogus := range []uint64{
-		finishedHandle,      // the finished task's: same slot, older ID
-		uint64(id+1) << sh,  // same slot, a later ID
-		uint64(id)<<sh | 1,  // right ID, wrong slot (never used)
-		uint64(id)<<sh | 15, // the last slot below the limit, never handed out
-		1<<63 | 2,           // garbage
-	} {
-		if !e.q.ring.Push(bogus) {
-			t.Fatal("push failed")
-		}
-	}
-	// Queue: second's handle, then the bogus ones; then second again, as
-	// if woken (by hand: its queued flag is set).
-	if !e.q.ring.Push(e.entry(0).hdr.handle) {
-		t.Fatal("push failed")
+	old.Wake()
+	old.Wake()
+	if n := queuedCount(e); n != 1 {
+		t.Errorf("%d tasks queued after stale wakes, want the new one only", n)
 	}
 	mustRun(t, e)
-	if !slices.Equal(polled, []int{1, 2, 2}) {
-		t.Errorf("polls %v, want [1 2 2]", polled)
+	if !slices.Equal(polled, []int{1, 2}) {
+		t.Errorf("polls %v, want [1 2]", polled)
+	}
+	if old.h.dupWakes != 0 || old.h.state&queuedBit != 0 {
+		t.Errorf("a finished task's wakes counted (%d) or queued it", old.h.dupWakes)
 	}
 }
 
-// TestDraining: a task woken just before it finishes leaves a stale handle
-// in the queue; its slot is reused only after Run has popped it, so the
-// queue never holds more handles than the limit.
+// TestDraining: a task woken just before it finishes is left in the run
+// queue; its slot is reused only after Run has taken it from there, so a
+// queued slot never goes to another task.
 func TestDraining(t *testing.T) {
 	e, _ := testExecutor(t, 2)
 	sp := e.Spawner()
@@ -591,7 +579,7 @@ func TestDraining(t *testing.T) {
 			if len(e.Snapshot()) != 1 {
 				t.Errorf("snapshot %v lists the draining task", e.Snapshot())
 			}
-			cx.Waker().Wake() // behind a's stale handle
+			cx.Waker().Wake() // behind a, still queued
 			return false
 		}
 		_, err := sp.Spawn(polls(func(int, *Context) bool {
@@ -604,7 +592,7 @@ func TestDraining(t *testing.T) {
 	a := polls(func(n int, cx *Context) bool {
 		wc.Wake()
 		cx.Waker().Wake()
-		return true // finished, with its handle queued
+		return true // finished, while queued
 	})
 	mustSpawn(t, e, c)
 	mustSpawn(t, e, a)
@@ -631,13 +619,11 @@ func TestTooManyTasks(t *testing.T) {
 	}
 	// Drive by hand: the three first polls, then task 0's second, which
 	// finishes it and frees its slot.
-	for range 3 {
-		h, _ := e.q.ring.Pop()
-		e.runHandle(h)
+	if n := runBatch(e); n != 3 {
+		t.Fatalf("%d tasks polled, want 3", n)
 	}
 	ws[0].Wake()
-	h, _ := e.q.ring.Pop()
-	e.runHandle(h)
+	runBatch(e)
 	ran := false
 	mustSpawn(t, e, polls(func(int, *Context) bool { ran = true; return true }))
 	ws[1].Wake()
@@ -663,12 +649,11 @@ func TestNewExecutorLimits(t *testing.T) {
 	if _, err := e.Spawn(nil); !errors.Is(err, ErrNilFuture) {
 		t.Errorf("Spawn(nil): %v", err)
 	}
-	// One slot: the handle is the ID itself.
 	id := mustSpawn(t, e, Yield())
-	if h := e.entry(0).hdr.handle; h != uint64(id) {
-		t.Errorf("handle %#x for ID %d with one slot", h, id)
+	if h := e.entry(0); h.id != id || h.hdr.slot != 0 || h.hdr.state != queuedBit {
+		t.Errorf("the only task: ID %d (want %d), slot %d, state %#x", h.id, id, h.hdr.slot, h.hdr.state)
 	}
-	if err := e.Run(); err != nil { // GoschedIdle
+	if err := e.Run(); err != nil { // the default idle
 		t.Fatal(err)
 	}
 }

@@ -1,21 +1,28 @@
 package task
 
-// Context is what a future's Poll receives: today only the Waker of the
-// task being polled, as in Rust's core::task::Context. The executor owns
-// it and may reuse it for the next poll, so a future must not keep the
-// *Context after Poll returns; it keeps a copy of cx.Waker() instead.
+// Context is what a future's Poll receives: the Waker of the task being
+// polled, as in Rust's core::task::Context, and the timer queue of the
+// executor polling it. The executor owns it and may reuse it for the next
+// poll, so a future must not keep the *Context after Poll returns; it
+// keeps a copy of cx.Waker() instead.
 type Context struct {
-	waker Waker
+	waker  Waker
+	timers *Timers
 }
 
-// NewContext returns a Context that carries w. Executors make their own;
-// this is for driving a future by hand (tests, other executors). With the
-// zero Waker the future's wakes go nowhere.
+// NewContext returns a Context that carries w and no timer queue.
+// Executors make their own; this is for driving a future by hand (tests,
+// other executors). With the zero Waker the future's wakes go nowhere.
 func NewContext(w Waker) *Context { return &Context{waker: w} }
 
 // Waker returns the waker of the task being polled. A future that returns
 // pending arranges for it to be woken when it can make progress.
 func (cx *Context) Waker() Waker { return cx.waker }
+
+// Timers returns the timer queue of the executor polling the task, where
+// the task's timers wait (see Timers), or nil for a Context made with
+// NewContext.
+func (cx *Context) Timers() *Timers { return cx.timers }
 
 // Future is a computation that completes at some point with a value of
 // type T: the Go counterpart of Rust's Future trait.

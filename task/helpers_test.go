@@ -2,6 +2,7 @@ package task
 
 import (
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -130,3 +131,32 @@ func (p *pollFunc) Poll(cx *Context) (struct{}, bool) {
 }
 
 func polls(fn func(n int, cx *Context) bool) *pollFunc { return &pollFunc{fn: fn} }
+
+// runBatch does by hand what Run does with one batch: it moves the run
+// queue's tasks to the run list and polls them, and returns how many it
+// polled. Outside Run every wake is shared, so the tasks these polls wake
+// wait in the run queue for the next runBatch.
+func runBatch(e *Executor) int {
+	e.takeBatch()
+	n := 0
+	for {
+		slot, t := e.popRun()
+		if t == nil {
+			return n
+		}
+		e.poll(slot, t)
+		n++
+	}
+}
+
+// queuedCount returns the number of tasks in e's run queue, walking its
+// list (the tasks must still be in the table: call it before Run ends).
+func queuedCount(e *Executor) int {
+	n := 0
+	for next := atomic.LoadUint32(&e.q.head); next != 0; next = e.entry(uint64(next - 1)).hdr.link {
+		if n++; n > e.max {
+			panic("the run queue's list has a cycle")
+		}
+	}
+	return n
+}

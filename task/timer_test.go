@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"gokernel/task/ring"
 )
 
 // fakeClock is a clock the test advances by hand.
@@ -27,8 +25,8 @@ func newFakeTimers() (*Timers, *fakeClock) {
 }
 
 // wakeLog is a set of n Wakers, numbered 0 to n-1, whose wakes are
-// recorded in order: each is a task header of its own whose handle is its
-// number, all sharing one run queue.
+// recorded in order: each is a task header of its own in slot i, all
+// sharing one run queue.
 type wakeLog struct {
 	q    *runQueue
 	hdrs []*header
@@ -36,15 +34,8 @@ type wakeLog struct {
 
 func newWakeLog(t testing.TB, n int) *wakeLog {
 	t.Helper()
-	r, err := ring.New[uint64](n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := &wakeLog{q: &runQueue{ring: r}}
-	for i := range n {
-		l.hdrs = append(l.hdrs, &header{handle: uint64(i), q: l.q})
-	}
-	return l
+	hs, q := testHeaders(t, n)
+	return &wakeLog{q: q, hdrs: hs}
 }
 
 func (l *wakeLog) waker(i int) Waker { return Waker{l.hdrs[i]} }
@@ -57,13 +48,8 @@ func (l *wakeLog) cx(i int) *Context { return NewContext(l.waker(i)) }
 // twice in between appears once (its task was already queued) and its
 // duplicates are counted in dups.
 func (l *wakeLog) woken() (ids []int, dups uint64) {
-	for {
-		h, ok := l.q.ring.Pop()
-		if !ok {
-			break
-		}
-		ids = append(ids, int(h))
-		atomic.StoreUint32(&l.hdrs[h].queued, 0)
+	for _, h := range popAll(l.q, l.hdrs) {
+		ids = append(ids, int(h-1))
 	}
 	for _, h := range l.hdrs {
 		dups += atomic.SwapUint64(&h.dupWakes, 0)

@@ -1,38 +1,36 @@
 package task
 
-import (
-	"sync/atomic"
-	"unsafe"
+import "sync/atomic"
 
-	"gokernel/task/ring"
-)
-
-// runQueue is an Executor's queue of runnable tasks: the ring carries
-// handles (see Executor), at most one per task slot, so a push never
-// fails. dropped counts pushes that failed anyway (never, unless the
-// invariant is broken); Executor.DroppedWakes reports it.
-type runQueue struct {
-	ring    *ring.Ring[uint64]
-	dropped uint64 // atomic
-}
-
-// header is the part of a task that its Wakers point to. It is allocated
-// once, when the task is spawned, and never written through a Waker except
-// for the three atomic words; the executor drops its own reference when the
-// task ends, and the garbage collector frees it when the last Waker copy
-// is gone (it never moves: Go's heap objects do not move). It holds no
-// pointer to the task's future, so an old Waker keeps 32 bytes alive, not
-// the task.
+// header is the part of a task that its Wakers point to: the post's
+// TaskWaker. It is allocated once, when the task is spawned (32 bytes),
+// and the executor drops its own reference when the task ends; the
+// garbage collector frees it when the last Waker copy is gone (it never
+// moves: Go's heap objects do not move). It holds no pointer to the
+// task's future, so an old Waker keeps 32 bytes alive, not the task.
 //
-// Everything a Wake touches is either immutable after spawn (handle, q) or
-// a non-pointer word updated with sync/atomic (queued, done, dupWakes).
+// A Wake writes only integers here (state, link, dupWakes): no pointer, so
+// no write barrier, which interrupt context must not run.
 type header struct {
-	handle   uint64    // what Wake pushes: the task's ID and slot (see Executor)
-	q        *runQueue // the executor's run queue
-	dupWakes uint64    // atomic: wakes that found the task already queued
-	queued   uint32    // atomic: 1 while the handle is in the run queue (or being pushed)
-	done     uint32    // atomic: 1 once the task has finished or was dropped
+	q        *runQueue // the executor's run queue; immutable
+	state    uint32    // atomic: queuedBit | doneBit
+	slot     uint32    // the task's slot in the table; immutable
+	link     uint32    // run queue link (see runQueue), written by the owner of queuedBit
+	dups     uint32    // duplicate wakes counted on Run's goroutine (local.go)
+	dupWakes uint64    // atomic: the other wakes that found the task already queued
 }
+
+// Task state bits.
+const (
+	// queuedBit is set by the wake that queues the task (or by Spawn),
+	// and cleared by Run when it takes the task out of the run queue,
+	// before polling it. While it is set the task is in the run queue or
+	// about to be, exactly once, and its link belongs to whoever set it.
+	queuedBit = 1 << 0
+	// doneBit is set when the task has finished or was dropped: from
+	// then on its Wakers do nothing.
+	doneBit = 1 << 1
+)
 
 // Waker wakes one task: Wake makes the executor poll the task again. A
 // Waker is a small value (one pointer); copy it freely. Futures get theirs
@@ -46,119 +44,59 @@ type Waker struct {
 }
 
 // Wake schedules the task for polling: if the task has not finished and is
-// not already in its executor's run queue, it puts it there. It never
-// blocks, never allocates and stores no pointers, so it may be called from
-// any goroutine and from an interrupt handler running on a stack the Go
-// runtime does not know: it is //go:nosplit, performs only atomic loads,
-// compare-and-swaps and adds on integer words of the task's header, and
-// calls only ring.Push (itself nosplit and free of runtime calls).
+// not already queued, it queues it. It never blocks, never allocates and
+// stores no pointers, so it may be called from any goroutine and from an
+// interrupt handler running on a stack the Go runtime does not know: it is
+// //go:nosplit and calls only functions that obey the same rules
+// (onOwnStack, wakeLocal, runQueue.push).
 //
-// Duplicate wakes are cheap and harmless: the first one after a poll
-// queues the task, later ones find it queued and only count. A wake that
-// arrives while the task is being polled queues it again, so the task is
-// polled once more after the current poll returns (a wake is never lost).
-// Waking a finished task does nothing.
+// A wake made by a task of the same executor, on Run's goroutine, takes
+// the local path (local.go): no locked instruction. Any other (another
+// goroutine, an interrupt handler) takes the shared one: a wake of a task
+// already queued is one load of its state and the count of duplicates (an
+// atomic add), since the coming poll will see what it announces; the
+// first wake after a poll sets queuedBit with one compare-and-swap and
+// pushes the task with one more (see runQueue). Either way a wake that
+// arrives while the task is being polled queues it again, so it is polled
+// once more after the current poll (a wake is never lost), and waking a
+// finished task does nothing.
+//
+// A waker on another goroutine or CPU must publish its event with a
+// sync/atomic operation (or anything else that is a full barrier) before
+// calling Wake: Wake's first access is a load of the task's state, and x86
+// lets a load pass an earlier plain store, so after a plain or release
+// store the load may find the task queued while Run, which clears the bit
+// and fences before polling, does not yet see the event. Run's own tasks
+// need nothing: their wakes are ordered by the program.
 //
 //go:nosplit
 func (w Waker) Wake() {
 	h := w.h
-	if h == nil || atomic.LoadUint32(&h.done) != 0 {
+	if h == nil {
 		return
 	}
-	if !atomic.CompareAndSwapUint32(&h.queued, 0, 1) {
-		// Already queued: the coming poll will see what this wake
-		// announces. Only count it (the executor counts the others).
-		atomic.AddUint64(&h.dupWakes, 1)
+	if g := atomic.LoadUintptr(&h.q.owner); g != 0 && onOwnStack(g) {
+		h.q.e.wakeLocal(h)
 		return
 	}
-	q := h.q
-	if !q.ring.Push(h.handle) {
-		// Unreachable: the ring has one place per task slot and a slot's
-		// handle is queued at most once (the queued flag). Undo, so that
-		// a later wake can try again, and count it.
-		atomic.StoreUint32(&h.queued, 0)
-		atomic.AddUint64(&q.dropped, 1)
+	s := atomic.LoadUint32(&h.state)
+	for {
+		switch {
+		case s&doneBit != 0:
+			return
+		case s&queuedBit != 0:
+			atomic.AddUint64(&h.dupWakes, 1)
+			return
+		}
+		if atomic.CompareAndSwapUint32(&h.state, s, s|queuedBit) {
+			h.q.push(h)
+			return
+		}
+		// Another wake queued it, or it finished: look again.
+		s = atomic.LoadUint32(&h.state)
 	}
 }
 
 // WillWake reports whether w and other wake the same task (two zero Wakers
 // count as the same). AtomicWaker.Register uses it to skip a store.
 func (w Waker) WillWake(other Waker) bool { return w.h == other.h }
-
-// AtomicWaker holds the Waker of one consumer task so that a producer (an
-// interrupt handler, another goroutine, another task) can wake it: the
-// consumer registers in its Poll before returning pending, the producer
-// makes its event visible and then calls Wake. The zero AtomicWaker has no
-// registration. It is safe for concurrent use; an AtomicWaker must not be
-// copied after first use.
-//
-// # Differences from Rust's AtomicWaker
-//
-// futures' AtomicWaker::wake takes the waker out (it clears the
-// registration) and then wakes it. Here Wake only loads the registration
-// and wakes it; the registration stays until the next Register or a Take.
-// The reason is the interrupt path: clearing the registration is a store
-// of a pointer (nil) into the heap, which needs the garbage collector's
-// write barrier (during a GC cycle the old pointer must be shaded), and a
-// write barrier is a runtime call that interrupt context must not make.
-// Wake therefore reads pointers only.
-//
-// Keeping the registration is still correct:
-//
-//   - No wake is lost. The consumer registers and then checks for the event
-//     again before it returns pending (ScancodeStream.PollNext pops a second
-//     time). All the operations involved are sequentially consistent
-//     atomics, so either the producer published its event before that
-//     check (the consumer sees it and does not sleep), or the producer's
-//     Wake comes after the check and therefore loads the registration that
-//     preceded it.
-//   - Extra wakes are harmless. A registration left in place can wake the
-//     task again later, even if in that poll it did not register; a task
-//     already queued is not queued twice (its queued flag), and a poll that
-//     finds nothing to do simply returns pending. Futures must tolerate
-//     such spurious polls anyway.
-//   - A stale registration does nothing harmful: once the task has finished,
-//     its Waker is a no-op (its done flag); a new consumer replaces it with
-//     Register; Take removes it.
-//
-// The cost is that the registration keeps the task's 32-byte header alive
-// (not its future) until it is replaced or taken.
-//
-// Register and Take store pointers and are for ordinary Go code only.
-type AtomicWaker struct {
-	_ noCopy
-	p unsafe.Pointer // *header; accessed only with sync/atomic
-}
-
-// Register makes w the waker that Wake wakes, replacing any earlier one.
-// Call it in Poll, before the final check for the event (see AtomicWaker).
-// It skips the store when w is already registered. Not for interrupt
-// context: it stores a pointer.
-func (a *AtomicWaker) Register(w Waker) {
-	if atomic.LoadPointer(&a.p) != unsafe.Pointer(w.h) {
-		atomic.StorePointer(&a.p, unsafe.Pointer(w.h))
-	}
-}
-
-// Wake wakes the registered waker, if any, and leaves it registered (see
-// AtomicWaker for why). Like Waker.Wake it is //go:nosplit, allocates
-// nothing, stores no pointer and calls no runtime function: it is safe in
-// an interrupt handler.
-//
-//go:nosplit
-func (a *AtomicWaker) Wake() {
-	Waker{h: (*header)(atomic.LoadPointer(&a.p))}.Wake()
-}
-
-// Take removes the registration and returns it (the zero Waker if there
-// was none). Not for interrupt context: it stores a pointer.
-func (a *AtomicWaker) Take() Waker {
-	return Waker{h: (*header)(atomic.SwapPointer(&a.p, nil))}
-}
-
-// noCopy makes go vet's copylocks check report copies of the struct that
-// embeds it.
-type noCopy struct{}
-
-func (*noCopy) Lock()   {}
-func (*noCopy) Unlock() {}

@@ -2,40 +2,38 @@ package task
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
-
-	"gokernel/task/ring"
 )
 
-// testHeaders returns n task headers on a run queue of their own, as
-// Spawn would make them (not queued), for driving wakers without an
-// executor.
+// testHeaders returns n task headers on a run queue of their own, in
+// slots 0 to n-1, as Spawn would make them but not queued, for driving
+// wakers without an executor.
 func testHeaders(t testing.TB, n int) ([]*header, *runQueue) {
 	t.Helper()
-	r, err := ring.New[uint64](n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := &runQueue{ring: r}
+	q := new(runQueue)
 	hs := make([]*header, n)
 	for i := range hs {
-		hs[i] = &header{handle: uint64(i + 1), q: q}
+		hs[i] = &header{q: q, slot: uint32(i)}
 	}
 	return hs, q
 }
 
-// popAll drains q and returns what it held.
-func popAll(q *runQueue) []uint64 {
+// popAll takes q's tasks as Run does (takeBatch): it empties the stack,
+// reads the links, clears the queued bits, and returns the slots (plus
+// one, so that slot 0 reads 1) in push order.
+func popAll(q *runQueue, hs []*header) []uint64 {
 	var got []uint64
-	for {
-		h, ok := q.ring.Pop()
-		if !ok {
-			return got
-		}
-		got = append(got, h)
+	for next := atomic.SwapUint32(&q.head, 0); next != 0; {
+		h := hs[next-1]
+		got = append(got, uint64(next))
+		next = h.link
+		atomic.AndUint32(&h.state, ^uint32(queuedBit))
 	}
+	slices.Reverse(got)
+	return got
 }
 
 // TestWaker: a wake queues the task once until it is popped and its flag
@@ -45,21 +43,19 @@ func TestWaker(t *testing.T) {
 	w := Waker{hs[0]}
 	w.Wake()
 	w.Wake()
-	if got := popAll(q); len(got) != 1 || got[0] != 1 {
+	if got := popAll(q, hs); len(got) != 1 || got[0] != 1 {
 		t.Fatalf("queued %v after two wakes, want [1]", got)
 	}
 	if hs[0].dupWakes != 1 {
 		t.Errorf("duplicate wakes %d, want 1", hs[0].dupWakes)
 	}
-	hs[0].queued = 0 // as Run does before the poll
-	w.Wake()
-	if got := popAll(q); len(got) != 1 {
+	w.Wake() // the first was taken: this one queues it again
+	if got := popAll(q, hs); len(got) != 1 {
 		t.Errorf("queued %v after a wake following the poll", got)
 	}
-	hs[0].queued = 0
-	hs[0].done = 1
+	hs[0].state |= doneBit
 	w.Wake()
-	if got := popAll(q); len(got) != 0 {
+	if got := popAll(q, hs); len(got) != 0 {
 		t.Errorf("a finished task's wake queued %v", got)
 	}
 	Waker{}.Wake()
@@ -82,20 +78,18 @@ func TestAtomicWaker(t *testing.T) {
 	a.Register(Waker{hs[0]})
 	a.Register(Waker{hs[1]}) // replaces
 	a.Wake()
-	if got := popAll(q); len(got) != 1 || got[0] != 2 {
+	if got := popAll(q, hs); len(got) != 1 || got[0] != 2 {
 		t.Errorf("wake queued %v, want [2]", got)
 	}
-	hs[1].queued = 0
 	a.Wake() // the registration is still there
-	if got := popAll(q); len(got) != 1 || got[0] != 2 {
+	if got := popAll(q, hs); len(got) != 1 || got[0] != 2 {
 		t.Errorf("second wake queued %v, want [2]", got)
 	}
-	hs[1].queued = 0
 	if w := a.Take(); w != (Waker{hs[1]}) {
 		t.Errorf("Take = %v, want the second waker", w)
 	}
 	a.Wake()
-	if got := popAll(q); len(got) != 0 {
+	if got := popAll(q, hs); len(got) != 0 {
 		t.Errorf("wake after Take queued %v", got)
 	}
 }
@@ -119,14 +113,11 @@ func TestAtomicWakerRace(t *testing.T) {
 				}
 			})
 		}
-		wg.Go(func() { // the executor: pops and clears queued flags
+		wg.Go(func() { // the executor: takes the queue, clears the flags
 			for !stop.Load() {
-				h, ok := q.ring.Pop()
-				if !ok {
+				if len(popAll(q, hs)) == 0 {
 					runtime.Gosched()
-					continue
 				}
-				atomic.StoreUint32(&hs[h-1].queued, 0)
 			}
 		})
 		for i := range 20000 {
@@ -139,18 +130,17 @@ func TestAtomicWakerRace(t *testing.T) {
 		}
 		stop.Store(true)
 		wg.Wait()
-		if q.dropped != 0 {
-			t.Errorf("%d dropped wakes", q.dropped)
-		}
 		// At rest, the queue holds exactly the tasks whose flag is set,
 		// once each.
-		in := map[uint64]int{}
-		for _, h := range popAll(q) {
-			in[h]++
+		in := map[uint32]int{}
+		for next := q.head; next != 0; next = hs[next-1].link {
+			if in[next]++; in[next] > len(hs) {
+				t.Fatal("the run queue's list has a cycle")
+			}
 		}
 		for i, h := range hs {
-			if n := in[uint64(i+1)]; n != int(h.queued) {
-				t.Errorf("task %d: queued flag %d, %d times in the queue", i+1, h.queued, n)
+			if n, q := in[uint32(i+1)], h.state&queuedBit; n != int(q) {
+				t.Errorf("task %d: queued bit %d, %d times in the queue", i+1, q, n)
 			}
 		}
 	})

@@ -175,7 +175,7 @@ func testTimers() error {
 		want, actual time.Duration
 	}
 	var woke []wake
-	timers := task.DefaultTimers()
+	timers := e.Timers() // the executor that polls the tasks fires their timers
 	start := timers.Now()
 	before, err := kcall.ReadStats()
 	if err != nil {

@@ -90,3 +90,59 @@ func FuzzRing(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSPSC runs a random sequence of operations on one goroutine against
+// a slice model: capacity (1 to 17) and each byte of ops (mod 3): Push of
+// a running counter, Pop, or a check of Len and Cap. Len is checked after
+// every operation and the ring is drained at the end.
+func FuzzSPSC(f *testing.F) {
+	f.Add(uint8(0), []byte{0, 1, 1, 2})
+	f.Add(uint8(2), []byte{0, 0, 0, 0, 2, 1, 0, 1, 1, 1, 1, 2})
+	f.Add(uint8(4), []byte{0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1})
+	f.Fuzz(func(t *testing.T, capacity uint8, ops []byte) {
+		c := int(capacity%17) + 1
+		r, err := NewSPSC[uint32](c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var model []uint32
+		var next uint32
+		for i, op := range ops {
+			switch op % 3 {
+			case 0:
+				ok := r.Push(next)
+				if ok != (len(model) < c) {
+					t.Fatalf("op %d: Push = %v with %d of %d queued", i, ok, len(model), c)
+				}
+				if ok {
+					model = append(model, next)
+				}
+				next++
+			case 1:
+				v, ok := r.Pop()
+				if len(model) == 0 {
+					if ok || v != 0 {
+						t.Fatalf("op %d: Pop from empty = %d, %v", i, v, ok)
+					}
+					break
+				}
+				if !ok || v != model[0] {
+					t.Fatalf("op %d: Pop = %d, %v; want %d", i, v, ok, model[0])
+				}
+				model = model[1:]
+			case 2:
+				if r.Cap() != c {
+					t.Fatalf("op %d: Cap %d, want %d", i, r.Cap(), c)
+				}
+			}
+			if r.Len() != len(model) {
+				t.Fatalf("op %d: Len %d; want %d", i, r.Len(), len(model))
+			}
+		}
+		for _, w := range model {
+			if v, ok := r.Pop(); !ok || v != w {
+				t.Fatalf("drain: Pop = %d, %v; want %d", v, ok, w)
+			}
+		}
+	})
+}

@@ -7,3 +7,6 @@ package ring
 // 2,000,000 keeps `make test` (go test -race) to a few seconds here. Without
 // -race it is 10,000,000 (norace_test.go).
 const stressTotal = 2_000_000
+
+// raceEnabled reports whether the tests run under the race detector.
+const raceEnabled = true

@@ -1,13 +1,18 @@
 // Package source is a stream fed by an interrupt handler: the design of the
 // post's ScancodeStream, for any device. The handler calls Push, which puts
-// a value into a lock-free ring and wakes the one task that reads the
-// stream through an AtomicWaker; when the ring is full the value is dropped
-// and counted. The reading task polls it as a task.Stream.
+// a value into a single-producer single-consumer ring (ring.SPSC: no
+// locked instruction, no loop) and wakes the one task that reads the
+// stream through an AtomicWaker; when the ring is full the value is
+// dropped and counted. The reading task polls it as a task.Stream.
 //
 // Push runs in ring 0 on the kernel's interrupt stack with interrupts off:
 // it is //go:nosplit, allocates nothing, only loads pointers and stores
-// integers, and calls only ring.Push and AtomicWaker.Wake, which obey the
-// same rules. Use element types without pointers.
+// integers, and calls only ring.SPSC.Push and AtomicWaker.Wake, which obey
+// the same rules. Use element types without pointers.
+//
+// One producer at a time: one interrupt handler (which does not interrupt
+// itself), or one goroutine standing in for it. One consumer: the task
+// that polls the stream.
 package source
 
 import (
@@ -19,7 +24,7 @@ import (
 
 // Source is a single-consumer stream of T fed from an interrupt handler.
 type Source[T any] struct {
-	q       *ring.Ring[T]
+	q       *ring.SPSC[T]
 	waker   task.AtomicWaker
 	pushed  uint64 // atomic
 	dropped uint64 // atomic
@@ -28,7 +33,7 @@ type Source[T any] struct {
 
 // New returns a source buffering up to size values.
 func New[T any](size int) (*Source[T], error) {
-	q, err := ring.New[T](size)
+	q, err := ring.NewSPSC[T](size)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +41,8 @@ func New[T any](size int) (*Source[T], error) {
 }
 
 // Push queues v and wakes the reader, or drops v and counts it when the
-// queue is full, and reports whether v was queued. It never blocks.
+// queue is full, and reports whether v was queued. It never blocks. Only
+// one producer may push at a time (see the package documentation).
 //
 //go:nosplit
 func (s *Source[T]) Push(v T) bool {
@@ -44,6 +50,11 @@ func (s *Source[T]) Push(v T) bool {
 		atomic.AddUint64(&s.dropped, 1)
 		return false
 	}
+	// The count is an atomic add, a full barrier (a locked instruction on
+	// amd64), between the ring's release store of v and Wake's loads of
+	// the registration and the task's state: without it a load could pass
+	// the store, and the reader could miss v and the wake both (see
+	// task.Waker.Wake and task.AtomicWaker).
 	atomic.AddUint64(&s.pushed, 1)
 	s.waker.Wake()
 	return true

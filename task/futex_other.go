@@ -1,0 +1,22 @@
+//go:build !linux
+
+package task
+
+import "time"
+
+// maxParkSlice bounds a park without futexes: the default idle then
+// sleeps in slices of at most this long and looks at the queue between
+// them, so a wake is noticed within one slice.
+const maxParkSlice = time.Millisecond
+
+// futexWait sleeps for timeout, at most maxParkSlice: there is no futex
+// to be woken through here.
+func futexWait(addr *uint32, val uint32, timeout time.Duration) {
+	if timeout < 0 || timeout > maxParkSlice {
+		timeout = maxParkSlice
+	}
+	time.Sleep(timeout)
+}
+
+// futexWake does nothing: futexWait wakes up by itself.
+func futexWake(addr *uint32) {}
