@@ -177,9 +177,11 @@ func (c *Controller) setup() error {
 			return DMA{}
 		}
 		var d DMA
-		d, err = c.mem.Alloc(n)
-		if err == nil && (len(d.Mem) < n || d.Phys%PageSize != 0) {
-			err = ErrNoMemory
+		if d, err = c.mem.Alloc(n); err == nil {
+			if err = checkDMA(d, n, c.Caps.AC64); err != nil {
+				c.mem.Free(d)
+				d = DMA{}
+			}
 		}
 		return d
 	}

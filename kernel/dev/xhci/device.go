@@ -99,8 +99,12 @@ func (c *Controller) newDevice(slot int, loc Location) (*Device, error) {
 // page allocates one zeroed page for the device.
 func (d *Device) page() (DMA, error) {
 	p, err := d.c.mem.Alloc(PageSize)
-	if err != nil || len(p.Mem) < PageSize || p.Phys%PageSize != 0 {
-		return DMA{}, ErrNoMemory
+	if err != nil {
+		return DMA{}, err
+	}
+	if err := checkDMA(p, PageSize, d.c.Caps.AC64); err != nil {
+		d.c.mem.Free(p)
+		return DMA{}, err
 	}
 	d.pages = append(d.pages, p)
 	return p, nil

@@ -16,6 +16,7 @@ type fakeHC struct {
 
 	ctxSize, maxSlots, maxPorts, scratch int
 	noLegacy                             bool
+	no64                                 bool // AC64 clear: 32-bit DMA addresses only
 
 	usbcmd, usbsts, config uint32
 	crcr, dcbaap           uint64
@@ -117,6 +118,9 @@ func (f *fakeHC) read32(off uintptr) uint32 {
 		return 2<<4 | uint32(f.scratch>>5)<<21 | uint32(f.scratch&0x1F)<<27
 	case off == capHCC1:
 		v := uint32(hcc1AC64) | (fXECP/4)<<16
+		if f.no64 {
+			v &^= hcc1AC64
+		}
 		if f.ctxSize == 64 {
 			v |= hcc1CSZ
 		}

@@ -207,3 +207,22 @@ func TestNoMemory(t *testing.T) {
 		}
 	}
 }
+
+// TestDMAAbove4G: a controller without 64-bit addressing refuses memory
+// above 4 GiB, and gives back what it got.
+func TestDMAAbove4G(t *testing.T) {
+	s := newSim(t, 1, func(f *fakeHC) { f.no64 = true })
+	s.mem.next = 1<<32 - PageSize
+	s.run(func(a await) {
+		wantErr(t, aw(a, s.c.Start()), "above 4 GiB for a 32-bit controller")
+	})
+	if s.mem.live != 0 {
+		t.Errorf("%d pages leaked", s.mem.live)
+	}
+	s = newSim(t, 1, func(f *fakeHC) { f.no64 = true })
+	s.run(func(a await) {
+		if err := aw(a, s.c.Start()); err != nil {
+			t.Error(err)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package xhci
 
 import (
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"unsafe"
 )
@@ -22,8 +23,10 @@ type MMIO interface {
 // will do) at physical address Phys. Alloc must return at least size
 // bytes aligned to PageSize and not crossing a 64 KiB boundary: that
 // meets every alignment of Table 6-1 for everything this driver
-// allocates (no structure is larger than a page, except that the device
-// context base address array may be 2 KiB). Free returns it.
+// allocates (no structure is larger than a page, except the scratchpad
+// array of a controller that wants more than 512 buffers). For a
+// controller without 64-bit addressing (Caps.AC64 false) the memory must
+// lie below 4 GiB; the driver checks. Free returns it.
 type Memory interface {
 	Alloc(size int) (DMA, error)
 	Free(DMA)
@@ -42,6 +45,17 @@ type DMA struct {
 
 // ErrNoMemory is returned when Memory.Alloc fails or returns too little.
 var ErrNoMemory = errors.New("xhci: DMA memory allocation failed")
+
+// checkDMA checks what Memory.Alloc returned for n bytes.
+func checkDMA(d DMA, n int, ac64 bool) error {
+	switch {
+	case len(d.Mem) < n || d.Phys%PageSize != 0:
+		return ErrNoMemory
+	case !ac64 && d.Phys+uint64(len(d.Mem)) > 1<<32:
+		return fmt.Errorf("xhci: DMA memory at %#x above 4 GiB for a 32-bit controller", d.Phys)
+	}
+	return nil
+}
 
 // sub returns the part of d from off, n bytes long.
 func (d DMA) sub(off, n int) DMA { return DMA{d.Mem[off : off+n : off+n], d.Phys + uint64(off)} }
