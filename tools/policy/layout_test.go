@@ -34,6 +34,9 @@ var chips = map[string]struct{ ports, mmio []uint64 }{
 	"kernel/dev/rtc":       {ports: []uint64{0x70, 0x71}},
 	"kernel/dev/chipset":   {ports: []uint64{0xCF9, 0x80}},
 	"kernel/dev/debugexit": {ports: []uint64{0xF4}},
+	// CONFIG_ADDRESS is a dword at 0xCF8, but byte port 0xCF9 is the
+	// chipset's reset control register.
+	"kernel/dev/pci": {ports: append([]uint64{0xCF8}, span(0xCFC, 0xCFF)...)},
 	// The APICs' and the HPET's usual addresses: the firmware's tables
 	// give them, and only the driver may assume one.
 	"kernel/dev/lapic":  {mmio: []uint64{0xFEE00000}},
