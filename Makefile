@@ -21,10 +21,16 @@ LD       := ld
 QEMU     := qemu-system-x86_64
 OVMF     := /usr/share/ovmf/OVMF.fd
 
-# The Go image is linked at GO_BASE (its ELF header page), right after the
-# boot stub at 1 MiB; linker.ld checks that the stub fits below it.
+# The Go image is loaded at physical GO_BASE (its ELF header page), right
+# after the boot stub at 1 MiB (linker.ld checks that the stub fits below
+# it), and runs at GO_VBASE = KERNEL_VBASE + GO_BASE in the top 2 GiB of the
+# address space, where no Linux program expects to be: the lower half is the
+# program's (kernel/mem/layout.go). The linker's -T is an int64, so its text
+# address GO_VBASE + 0x1000 = 0xffffffff80103000 is written as the negative
+# number with the same bits; tools/mkimage checks that the three agree.
 GO_BASE  := 0x102000
-GO_TEXT  := 0x103000
+GO_VBASE := 0xffffffff80102000
+GO_TEXT  := -0x7fefd000
 KERNEL_GOENV := GOOS=linux GOARCH=amd64 CGO_ENABLED=0 $(if $(GO),GOTOOLCHAIN=$(GO))
 
 # Go releases the kernel supports, in one place (the README lists them
@@ -73,7 +79,7 @@ $(BUILD)/vdso.so: $(BUILD)/vdso.o boot/vdso.ld boot/vdso.lds
 # Its memory image (with the symbol table and the vDSO filled in) and the
 # symbols linker.ld needs.
 $(BUILD)/go.bin $(BUILD)/go.ld &: $(BUILD)/go.elf $(BUILD)/vdso.so tools/mkimage/main.go
-	$(GOCMD) run ./tools/mkimage -base $(GO_BASE) -vdso $(BUILD)/vdso.so -bin $(BUILD)/go.bin -ld $(BUILD)/go.ld $<
+	$(GOCMD) run ./tools/mkimage -base $(GO_VBASE) -phys $(GO_BASE) -vdso $(BUILD)/vdso.so -bin $(BUILD)/go.bin -ld $(BUILD)/go.ld $<
 
 $(BUILD)/%.o: boot/%.s boot/multiboot.inc
 	@mkdir -p $(BUILD)

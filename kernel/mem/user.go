@@ -200,11 +200,14 @@ func userBytes(addr, n uint64, write bool, reserve uint64) (b []byte, ok bool) {
 		return nil, true
 	}
 	end := addr + n
-	if end < addr || end > UserMax {
+	if end < addr {
 		return nil, false
 	}
 	if inImage(addr, end, write) {
 		return userSlice(addr, n), true
+	}
+	if end > UserMax {
+		return nil, false
 	}
 	prot := uint32(linux.PROT_READ)
 	if write {
@@ -249,6 +252,20 @@ func userSlice(addr, n uint64) []byte {
 		return nil
 	}
 	return (*[UserMax]byte)(arch.Ptr(uintptr(addr)))[:n:n]
+}
+
+// UserRange reports whether [addr, addr+n) lies where the running
+// program's memory can be: below UserMax, or in its image (the kernel's Go
+// program runs from the top 2 GiB). Linux's access_ok, which calls check
+// before they touch memory.
+//
+//go:nosplit
+func UserRange(addr, n uint64) bool {
+	end := addr + n
+	if end < addr {
+		return false
+	}
+	return end <= UserMax || inImage(addr, end, false)
 }
 
 //go:nosplit

@@ -37,7 +37,7 @@ func sysWrite(f *arch.Frame) uint64 {
 		// maxConsoleWrite bytes, a short write as a terminal may make, so
 		// that a huge one cannot keep interrupts off for long: callers
 		// loop (Go's os.File.Write does).
-		if buf > mem.UserMax || n > mem.UserMax-buf {
+		if !mem.UserRange(buf, n) {
 			return linux.EFAULT.Ret()
 		}
 		n = min(n, maxConsoleWrite)
