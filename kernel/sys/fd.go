@@ -2,8 +2,9 @@ package sys
 
 import "gokernel/kernel/sched"
 
-// The file-descriptor table: the console on 0, 1 and 2, and the epoll
-// instances and eventfds the runtime's netpoller creates.
+// The file-descriptor table: the console on 0, 1 and 2, the epoll
+// instances and eventfds the runtime's netpoller creates, and open files
+// and directories of kernel/fs.
 
 type fdKind uint8
 
@@ -12,6 +13,7 @@ const (
 	fdConsole
 	fdEpoll
 	fdEventfd
+	fdFile
 )
 
 const (
@@ -32,6 +34,13 @@ type file struct {
 	counter  uint64 // eventfd
 	watch    [maxInterest]interest
 	nwatch   int
+
+	// fdFile: the node, the position (a directory's: the next entry),
+	// and how it was opened.
+	node        int32
+	pos         uint64
+	rd, wr, app bool
+	accmode     uint8
 }
 
 var files = [maxFDs]file{{kind: fdConsole}, {kind: fdConsole}, {kind: fdConsole}}

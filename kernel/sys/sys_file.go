@@ -6,13 +6,15 @@ import (
 	"gokernel/arch"
 	"gokernel/kernel/clock"
 	"gokernel/kernel/console"
+	"gokernel/kernel/fs"
 	"gokernel/kernel/linux"
 	"gokernel/kernel/mem"
 	"gokernel/kernel/sched"
 	"gokernel/kernel/sys/args"
 )
 
-// Files: the console, eventfds and epoll. There is no file system.
+// Files: the console, eventfds and epoll; read, write and close pass
+// files of the file system to sys_fileio.go.
 
 // maxConsoleWrite bounds one write to the console (see sysWrite): the
 // serial port takes an OUT per byte, about 4.7 us each under QEMU's TCG
@@ -31,6 +33,8 @@ func sysWrite(f *arch.Frame) uint64 {
 		return linux.EBADF.Ret()
 	}
 	switch file.kind {
+	case fdFile:
+		return fileWrite(file, buf, n, 0, false)
 	case fdConsole:
 		// Linux's vfs_write first checks that the whole buffer lies in
 		// user space (access_ok), then writes. One call writes at most
@@ -74,6 +78,8 @@ func sysRead(f *arch.Frame) uint64 {
 		return linux.EBADF.Ret()
 	}
 	switch file.kind {
+	case fdFile:
+		return fileRead(file, buf, n, 0, false)
 	case fdConsole:
 		return 0
 	case fdEventfd:
@@ -93,25 +99,14 @@ func sysRead(f *arch.Frame) uint64 {
 }
 
 //go:nosplit
-func sysOpen(f *arch.Frame) uint64 { return linux.ENOENT.Ret() }
-
-//go:nosplit
-func sysOpenat(f *arch.Frame) uint64 { return linux.ENOENT.Ret() }
-
-//go:nosplit
-func sysPread64(f *arch.Frame) uint64 {
-	if lookup(arg1(f)) == nil {
-		return linux.EBADF.Ret()
-	}
-	return linux.EINVAL.Ret()
-}
-
-//go:nosplit
 func sysClose(f *arch.Frame) uint64 {
 	fd := arg1(f)
 	file := lookup(fd)
 	if file == nil {
 		return linux.EBADF.Ret()
+	}
+	if file.kind == fdFile {
+		fs.Drop(file.node)
 	}
 	if file.kind != fdConsole {
 		*file = file0
@@ -153,12 +148,19 @@ func sysFcntl(f *arch.Frame) uint64 {
 		return 0
 	case linux.F_GETFL:
 		fl := uint64(linux.O_RDWR)
+		if file.kind == fdFile {
+			fl = uint64(file.accmode)
+		}
 		if file.nonblock {
 			fl |= linux.O_NONBLOCK
+		}
+		if file.app {
+			fl |= linux.O_APPEND
 		}
 		return fl
 	case linux.F_SETFL:
 		file.nonblock = arg&linux.O_NONBLOCK != 0
+		file.app = file.kind == fdFile && arg&linux.O_APPEND != 0
 		return 0
 	}
 	return linux.EINVAL.Ret()

@@ -73,9 +73,21 @@ func sysExit(f *arch.Frame) uint64 {
 	return 0
 }
 
+// Program is set at boot when the program runs from a boot module, not
+// the kernel's own: its exit status is what the machine reports.
+var Program bool
+
 //go:nosplit
 func sysExitGroup(f *arch.Frame) uint64 {
 	status := int64(int32(arg1(f)))
+	if Program {
+		// Linux passes the low 8 bits to the parent (kernel/exit.c).
+		reportFailures()
+		console.WriteString("program exited with status ")
+		console.Dec(status & 0xff)
+		console.Line("")
+		machine.ProgramExit(uint8(status))
+	}
 	if !machine.TestMode {
 		console.WriteString("kernel: the Go program exited with status ")
 		console.Dec(status)
