@@ -23,6 +23,7 @@ func start(magic, info, imageStart, imageEnd, goBase, rt0, apStart, apEnd uint64
 	boot.Loader(magic, info)                             // memory map, command line, the loader's screen: "console:", "boot:"
 	boot.Options()                                       // the command line's options: a warning per problem
 	boot.Image(imageStart, imageEnd, goBase)             // the Go image's segments, from its ELF header
+	boot.Modules()                                       // a program and a file system from boot modules, checked
 	boot.Memory()                                        // frames, page tables, kernel stacks: "mem:"
 	boot.Traps(vecs, sysent)                             // GDT, TSS, IDT, SYSCALL and GS on the kernel's stacks
 	bkl.Enter()                                          // the big kernel lock: the other CPUs wait for it
@@ -32,7 +33,9 @@ func start(magic, info, imageStart, imageEnd, goBase, rt0, apStart, apEnd uint64
 	boot.Timer()                                         // the tick and the idle's wake-up, checked to fire: "timer:"
 	boot.CPUs(trampoline(apStart, apEnd), apEntryAddr()) // the other CPUs: "smp:"
 	boot.Personality()                                   // system calls, the Go program's address space, the vDSO
-	f := boot.MainThread(rt0)                            // the runtime's first thread, with a Linux initial stack
+	boot.LoadProgram()                                   // a boot module's program at its link address: "program:"
+	boot.Files()                                         // the archive at /, /tmp, the working directory: "fs:"
+	f := boot.MainThread(rt0)                            // the first thread (of rt0 or that program), with a Linux initial stack
 	sched.Switch(f)
 	tlb.LeaveToUser()
 	bkl.Exit()

@@ -37,6 +37,21 @@ func InitUser(segs []Segment) bool {
 	return ok
 }
 
+// AddImage records s as part of the running program's image, for a
+// program loaded from a boot module: the caller has mapped its pages, and
+// they are never unmapped, and system-call pointers may point into it as into
+// the kernel's own Go image. It reports false when the list is full.
+//
+//go:nosplit
+func AddImage(s Segment) bool {
+	if nimage >= len(image) || nimage < 0 {
+		return false
+	}
+	image[nimage] = s
+	nimage++
+	return true
+}
+
 // zeroPage is the physical address of the shared zero page: a frame of
 // zeros, never written, that every untouched page a read faults in maps
 // read-only, as Linux maps its ZERO_PAGE for a read fault on anonymous
