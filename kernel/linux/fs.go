@@ -35,12 +35,16 @@ const (
 	SYS_FACCESSAT  = 269
 	SYS_UTIMENSAT  = 280
 	SYS_RENAMEAT2  = 316
+	SYS_PIPE       = 22
+	SYS_PIPE2      = 293
 	SYS_FACCESSAT2 = 439
 )
 
 // More errno values (include/uapi/asm-generic/errno-base.h, errno.h).
 const (
 	ENXIO        Errno = 6
+	ENFILE       Errno = 23
+	EPIPE        Errno = 32
 	EACCES       Errno = 13
 	ENOTDIR      Errno = 20
 	EISDIR       Errno = 21

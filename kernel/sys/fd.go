@@ -3,8 +3,8 @@ package sys
 import "gokernel/kernel/sched"
 
 // The file-descriptor table: the console on 0, 1 and 2, the epoll
-// instances and eventfds the runtime's netpoller creates, and open files
-// and directories of kernel/fs.
+// instances and eventfds the runtime's netpoller creates, open files
+// and directories of kernel/fs, and pipe ends.
 
 type fdKind uint8
 
@@ -14,6 +14,7 @@ const (
 	fdEpoll
 	fdEventfd
 	fdFile
+	fdPipe // an end of a pipe: node is the pipe, rd or wr the end
 )
 
 const (

@@ -14,7 +14,7 @@ import (
 )
 
 // Files: the console, eventfds and epoll; read, write and close pass
-// files of the file system to sys_fileio.go.
+// files of the file system to sys_fileio.go, pipes to sys_pipe.go.
 
 // maxConsoleWrite bounds one write to the console (see sysWrite): the
 // serial port takes an OUT per byte, about 4.7 us each under QEMU's TCG
@@ -35,6 +35,8 @@ func sysWrite(f *arch.Frame) uint64 {
 	switch file.kind {
 	case fdFile:
 		return fileWrite(file, buf, n, 0, false)
+	case fdPipe:
+		return pipeWrite(file, buf, n)
 	case fdConsole:
 		// Linux's vfs_write first checks that the whole buffer lies in
 		// user space (access_ok), then writes. One call writes at most
@@ -80,6 +82,8 @@ func sysRead(f *arch.Frame) uint64 {
 	switch file.kind {
 	case fdFile:
 		return fileRead(file, buf, n, 0, false)
+	case fdPipe:
+		return pipeRead(file, buf, n)
 	case fdConsole:
 		return 0
 	case fdEventfd:
@@ -105,8 +109,11 @@ func sysClose(f *arch.Frame) uint64 {
 	if file == nil {
 		return linux.EBADF.Ret()
 	}
-	if file.kind == fdFile {
+	switch file.kind {
+	case fdFile:
 		fs.Drop(file.node)
+	case fdPipe:
+		pipeClose(file)
 	}
 	if file.kind != fdConsole {
 		*file = file0
@@ -148,7 +155,7 @@ func sysFcntl(f *arch.Frame) uint64 {
 		return 0
 	case linux.F_GETFL:
 		fl := uint64(linux.O_RDWR)
-		if file.kind == fdFile {
+		if file.kind == fdFile || file.kind == fdPipe {
 			fl = uint64(file.accmode)
 		}
 		if file.nonblock {
@@ -211,6 +218,11 @@ func sysEpollCtl(f *arch.Frame) uint64 {
 	}
 	if ep.kind != fdEpoll || epfd == fd {
 		return linux.EINVAL.Ret()
+	}
+	if target.kind == fdFile || target.kind == fdPipe {
+		// Files cannot be polled (Linux: EPERM for regular files and
+		// directories); pipes block in the call instead (sys_pipe.go).
+		return linux.EPERM.Ret()
 	}
 	idx := -1
 	for j := 0; j < ep.nwatch && j < maxInterest; j++ {

@@ -172,6 +172,8 @@ func fstat(fd, addr uint64) uint64 {
 	switch file.kind {
 	case fdFile:
 		fs.Stat(file.node, &statBuf)
+	case fdPipe:
+		statBuf = linux.Stat{Dev: 12, Ino: uint64(file.node) + 1, Nlink: 1, Mode: linux.S_IFIFO | 0o600, Blksize: 4096}
 	case fdConsole:
 		statBuf = linux.Stat{Dev: 5, Ino: fd + 1, Nlink: 1, Mode: linux.S_IFCHR | 0o620, Rdev: 4<<8 | 64, Blksize: 1024}
 	default:
