@@ -15,8 +15,9 @@
 // program writes to stdout, and exits with the program's status.
 //
 // The archive holds, at their host paths: the working directory's regular
-// files, its testdata/ tree, the testdata/ directories of its parents up
-// to the module root (Go's own packages read ../testdata), and
+// files, its testdata/ tree, and for each parent up to the module root
+// (go.mod) or $GOROOT/src the regular files in it and its testdata/ tree
+// (tests read ../testdata, ../../README.md), and
 // $GOROOT/lib/time/zoneinfo.zip. The program starts in the working
 // directory (cwd=), with TMPDIR=/tmp, a writable file system in memory.
 //

@@ -37,6 +37,7 @@ func pack(dir, guestCwd, goroot string) (string, error) {
 	a.files(hostCwd)
 	a.tree(filepath.Join(hostCwd, "testdata"))
 	for d := filepath.Dir(hostCwd); ; d = filepath.Dir(d) {
+		a.files(d)
 		a.tree(filepath.Join(d, "testdata"))
 		if isRoot(d, goroot) || d == filepath.Dir(d) {
 			break
