@@ -9,6 +9,8 @@
 #   make fuzz-sys DURATION=600  the system-call fuzzer, random seed
 #   make screenshots          docs/*.png: the screen after a few shell commands
 #   make test-go GO=go1.27.4  build with that Go release and run its tests
+#   make test-metal PKGS=./task/...  go test those packages on the metal
+#   make test-std             Go's own tests of std packages on the metal: a table
 #
 # `make run` and `make test` install the Debian packages they need when run
 # as root, or print the apt-get command otherwise.
@@ -56,9 +58,13 @@ DEB_PACKAGES := qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common \
 GO_SOURCES   := go.mod go.sum $(shell find arch kernel task keyboard -name '*.go' -not -name '*_test.go' -o -name '*.s' 2>/dev/null)
 BOOT_OBJECTS := $(BUILD)/multiboot.o $(BUILD)/start32.o $(BUILD)/start64.o $(BUILD)/ap.o $(BUILD)/goimage.o
 HOST_PKGS     = $(shell $(GOCMD) list ./... | grep -v /tools/boottest)
+# The project's packages whose tests also run on the metal (make test):
+# every package with tests but the host tools.
+METAL_PKGS    = $(shell $(GOCMD) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./... | grep -v /tools/)
+GOEXEC       := $(BUILD)/goexec
 
 .PHONY: all kernel iso run run-iso run-uefi debug test test-host test-qemu \
-	test-matrix test-one fuzz-sys screenshots bench-boot deps check-go check-toolchain test-go test-go-newest \
+	test-matrix test-metal test-metal-own test-std test-one fuzz-sys screenshots bench-boot deps check-go check-toolchain test-go test-go-newest \
 	syscall-report clean
 
 all: kernel
@@ -118,7 +124,7 @@ debug: deps kernel
 	@echo "  gdb $(BUILD)/go.elf -ex 'add-symbol-file $(BUILD)/kernel.elf' -ex 'target remote localhost:1234'"
 	$(QEMU) $(QEMU_BASE) -display none -serial mon:stdio -s -S -kernel $(BUILD)/kernel.elf -append "$(CMDLINE)"
 
-test: deps kernel iso $(BUILD)/empty.elf test-host test-qemu test-matrix
+test: deps kernel iso $(BUILD)/empty.elf test-host test-qemu test-metal-own test-matrix
 
 test-host:
 	gofmt -l . | tee /dev/stderr | (! read)
@@ -129,6 +135,25 @@ test-host:
 
 test-qemu:
 	$(GOCMD) test -count=1 -timeout 15m ./tools/boottest
+
+# go test on the metal (issue 17): tools/goexec boots each test binary as
+# the kernel's program, its files in a cpio module. -race is off (it needs
+# cgo); -short as everywhere on the metal.
+$(GOEXEC): $(shell find tools/goexec kernel/fs/cpio -name '*.go' -not -name '*_test.go')
+	@mkdir -p $(BUILD)
+	$(GOCMD) build -o $@ ./tools/goexec
+
+PKGS ?= ./task/...
+test-metal: deps kernel $(GOEXEC)
+	CGO_ENABLED=0 $(GOCMD) test -count=1 -short -p 2 -exec $(abspath $(GOEXEC)) $(PKGS)
+
+test-metal-own: deps kernel $(GOEXEC)
+	CGO_ENABLED=0 $(GOCMD) test -count=1 -short -p 2 -exec $(abspath $(GOEXEC)) $(METAL_PKGS)
+
+# Go's own tests of the packages in tools/teststd/packages.txt on the
+# metal, as a Markdown table (also in build/test-std.md).
+test-std: deps kernel $(GOEXEC)
+	$(GOCMD) run ./tools/teststd -goexec $(GOEXEC) -list tools/teststd/packages.txt -o $(BUILD)/test-std.md
 
 # Both images across firmware x machine x CPU, and the ISO under Bochs:
 # a Markdown table with the time to `ready`; fails if a case failed.
