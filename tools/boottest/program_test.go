@@ -112,6 +112,30 @@ func TestProgram(t *testing.T) {
 		`^program exited with status 7$`)
 }
 
+// TestProgramISO: GRUB loads the program and the archive with module2
+// (multiboot2), and the program runs as under QEMU's -initrd.
+func TestProgramISO(t *testing.T) {
+	t.Parallel()
+	var a bytes.Buffer
+	w := cpio.NewWriter(&a)
+	w.Add("data", cpio.TypeDir|0o755, 0, nil)
+	w.Add("data/hello.txt", cpio.TypeReg|0o644, 0, []byte("hi\n"))
+	w.Close()
+	iso := filepath.Join(t.TempDir(), "prog.iso")
+	err := vm.BuildISOWith(artifact(t, "kernel.elf"), iso, vm.ISOOptions{Cmdline: "exit=qemu cwd=/data",
+		Modules: []vm.ISOModule{{File: writeTemp(t, "prog", prog(t)), Line: "prog 3 PROG_ENV=iso"}, {File: writeTemp(t, "fs.cpio", a.Bytes()), Line: "fs.cpio"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := vm.StartT(t, vm.Options{ISO: iso, Timeout: 2 * time.Minute})
+	res, _ := v.Wait()
+	if res.Status != 65+2*3 {
+		t.Errorf("QEMU %s, want status 71 (exit status 3)\n%s", res.Meaning(), res.Report())
+	}
+	expectLines(t, res, `^boot: multiboot2$`, `^program: exec prog$`, `^prog: args \["3"\] env iso$`,
+		`^prog: read /data/hello.txt: "hi\\n" <nil>$`, `^program exited with status 3$`)
+}
+
 // patchELF returns a copy of the program with f applied to its parsed
 // program headers, written back.
 func patchELF(t *testing.T, b []byte, f func(ph []elf.Prog64)) []byte {
