@@ -58,6 +58,8 @@ const (
 	TestTickRace    Op = 106 // stop the tick with a tick pending; RAX ticks, RDX ns
 	TestCalibrate   Op = 107 // measure the TSC against clock source RSI; RAX Hz
 	TestBadReturn   Op = 108 // make this call's IRETQ back to ring 3 fault (a null SS)
+	TestLockOrder   Op = 109 // take the mm lock while holding a deeper one
+	TestLockSwitch  Op = 110 // switch threads with the mm lock held
 )
 
 // handler serves an operation in ring 0 and returns RAX: 0 or a result,
@@ -96,6 +98,8 @@ var ops = [...]op{
 	TestTickRace:    {"test-tick-race", testTickRace, true, "stop the 8254's tick with a tick pending; RAX ticks, RDX ns"},
 	TestCalibrate:   {"test-calibrate", testCalibrate, true, "measure the TSC's frequency against clock source RSI"},
 	TestBadReturn:   {"test-bad-return", testBadReturn, true, "make the IRETQ back to ring 3 fault, as a non-canonical RIP does on real CPUs"},
+	TestLockOrder:   {"test-lock-order", testLockOrder, true, "take the mm lock (level 1) while holding a level-2 lock: the order check reports it"},
+	TestLockSwitch:  {"test-lock-switch", testLockSwitch, true, "yield with the mm lock held: the switch check reports it"},
 }
 
 // Dispatch serves the private call whose frame is f: it runs the

@@ -81,7 +81,7 @@ func kernelStats(f *arch.Frame) uint64 {
 		Breakpoints: trap.Breakpoints(),
 		CPUs:        uint64(cpu.Online()), CPUsListed: uint64(max(smp.Listed, 1)), TimerIRQs: uint64(timer.Fired()), WakeIPIs: sched.Kicks(),
 		TimerWakes: sched.TimerWakes(),
-		LockSpins:  bkl.Spins(),
+		LockSpins:  bkl.Spins(), FastFaults: mem.FastFaults(),
 	}
 	st := (*Stats)(unsafe.Pointer(&b[0]))
 	st.Shootdowns, st.ShootdownIPIs = tlb.Counts()

@@ -69,6 +69,7 @@ func Switch(f *arch.Frame) {
 //
 //go:nosplit
 func switchFrame(f *arch.Frame, fs uint64) uint64 {
+	checkSwitch()
 	if t := Current(); t != nil {
 		switch t.State {
 		case Runnable:

@@ -29,6 +29,7 @@ var commands = []command{
 	{"mem", "", "memory: Go heap, kernel frames, firmware memory map", (*Shell).mem},
 	{"uptime", "", "time since boot, the timer and the clock", (*Shell).uptime},
 	{"irq", "", "interrupt lines: their input, vector and count", (*Shell).irq},
+	{"cpus", "", "the CPUs: APIC ID, idle share, interrupts, threads run", (*Shell).cpus},
 	{"sleep", "SECONDS", "wait (fractions allowed) without blocking other tasks", (*Shell).sleep},
 	{"keymap", "NAME", "switch the keyboard layout (" + strings.Join(keyboard.LayoutNames(), ", ") + ")", (*Shell).keymap},
 	{"panic", "", "spawn a task that panics; the shell lives on", (*Shell).panicCmd},
@@ -164,6 +165,19 @@ func (sh *Shell) irq([]string) task.Future[struct{}] {
 			state = " (masked)"
 		}
 		sh.printf("%-18s %4s %4s %6d %-11s %d%s\n", l.Name, irq, gsi, l.Vector, l.Trigger, l.Count, state)
+	}
+	return nil
+}
+
+func (sh *Shell) cpus([]string) task.Future[struct{}] {
+	cs := sh.sys.CPUs()
+	sh.printf("%3s %7s %6s %12s %12s\n", "CPU", "APIC ID", "IDLE", "INTERRUPTS", "THREADS RUN")
+	for i, c := range cs {
+		idle := 0.0
+		if c.Up > 0 {
+			idle = 100 * float64(c.Idle) / float64(c.Up)
+		}
+		sh.printf("%3d %7d %5.1f%% %12d %12d\n", i, c.APICID, idle, c.Interrupts, c.Runs)
 	}
 	return nil
 }

@@ -48,6 +48,10 @@ func (s *fakeSys) Interrupts() IRQInfo {
 		{Name: "local APIC timer", Line: -1, GSI: -1, Vector: 48, Trigger: "edge", Enabled: true, Count: 1000},
 	}}
 }
+func (s *fakeSys) CPUs() []CPUInfo {
+	return []CPUInfo{{APICID: 0, Up: 10 * time.Second, Idle: 9 * time.Second, Interrupts: 1200, Runs: 300},
+		{APICID: 2, Up: 5 * time.Second, Idle: 5 * time.Second, Interrupts: 7, Runs: 0}}
+}
 func (s *fakeSys) SerialDropped() uint64 { return s.dropped }
 func (s *fakeSys) Reboot()               { s.reboots++ }
 func (s *fakeSys) Halt()                 { s.halts++ }
@@ -392,6 +396,14 @@ func TestShellIRQ(t *testing.T) {
 		"SOURCE              IRQ  GSI VECTOR TRIGGER     COUNT\n"+
 		"keyboard (8042)       1    1     33 edge        42\n"+
 		"local APIC timer      -    -     48 edge        1000\n"+ended)
+}
+
+func TestShellCPUs(t *testing.T) {
+	h := newHarness(t, "cpus\n")
+	checkTranscript(t, h.run(), "> cpus\n"+
+		"CPU APIC ID   IDLE   INTERRUPTS  THREADS RUN\n"+
+		"  0       0  90.0%         1200          300\n"+
+		"  1       2 100.0%            7            0\n"+ended)
 }
 
 func TestShellSleep(t *testing.T) {

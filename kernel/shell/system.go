@@ -67,6 +67,18 @@ type System interface {
 	// Interrupts lists the interrupt controller and its lines, for the
 	// irq command.
 	Interrupts() IRQInfo
+
+	// CPUs lists the online CPUs, for the cpus command.
+	CPUs() []CPUInfo
+}
+
+// CPUInfo is one CPU as System.CPUs reports it.
+type CPUInfo struct {
+	APICID     int
+	Up         time.Duration // since it came up
+	Idle       time.Duration // of Up, spent halted or polling in the idle loop
+	Interrupts uint64        // interrupts and IPIs taken
+	Runs       uint64        // threads switched to
 }
 
 // IRQInfo is what System.Interrupts reports.

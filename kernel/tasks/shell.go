@@ -121,6 +121,19 @@ func (s *kernelSystem) Timekeeping() (string, string) {
 }
 
 // Interrupts lists the ISA lines and the local APIC's vectors.
+func (s *kernelSystem) CPUs() []shell.CPUInfo {
+	cs, err := kcall.ReadCPUs()
+	if err != nil {
+		return nil
+	}
+	out := make([]shell.CPUInfo, len(cs))
+	for i, c := range cs {
+		out[i] = shell.CPUInfo{APICID: int(c.APICID), Up: time.Duration(c.UpNs), Idle: time.Duration(c.IdleNs),
+			Interrupts: c.Interrupts, Runs: c.Runs}
+	}
+	return out
+}
+
 func (s *kernelSystem) Interrupts() shell.IRQInfo {
 	t, err := kcall.ReadIRQTable()
 	if err != nil {

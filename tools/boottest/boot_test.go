@@ -188,6 +188,8 @@ func TestFatalTests(t *testing.T) {
 		{"faultinfault", []string{`^kernel: double fault: another fault while handling a kernel fault: page fault`,
 			`^  rip 0x[0-9a-f]+ gokernel/kernel/trap\.faultNow\+0x`}},
 		{"invalidopcode", []string{`^SIGILL: illegal instruction$`, `^gokernel/kernel/ktest\.ud2\(\)$`}},
+		{"lockorder", []string{`^kernel: lock order violated: took the lock at level 1 while holding level 0 2 \(1 so far\); stopped$`}},
+		{"lockswitch", []string{`^kernel: a lock is held across a thread switch: level 1; stopped$`}},
 		{"oom", []string{oomPattern}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
