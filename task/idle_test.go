@@ -25,15 +25,15 @@ func TestParkBlocks(t *testing.T) {
 	if d := time.Since(start); d < 100*time.Millisecond {
 		t.Errorf("the sleep ended after %v", d)
 	}
-	if e.idles == 0 || e.idles > maxParks {
-		t.Errorf("%d idle calls while a task slept 100 ms, want 1 to %d", e.idles, maxParks)
+	if e.runners[0].idles == 0 || e.runners[0].idles > maxParks {
+		t.Errorf("%d idle calls while a task slept 100 ms, want 1 to %d", e.runners[0].idles, maxParks)
 	}
 }
 
 // waitParked waits (in the test's goroutine) until e sleeps in park.
 func waitParked(t *testing.T, e *Executor) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); atomic.LoadUint32(&e.q.sleeping) == 0; {
+	for deadline := time.Now().Add(10 * time.Second); atomic.LoadUint32(&e.runners[0].parked) == 0; {
 		if time.Now().After(deadline) {
 			t.Error("the executor did not park")
 			return
@@ -58,8 +58,8 @@ func TestParkWokenByWake(t *testing.T) {
 		aw.Wake()
 	}()
 	mustRun(t, e)
-	if e.idles == 0 || e.idles > maxParks {
-		t.Errorf("%d idle calls, want 1 to %d", e.idles, maxParks)
+	if e.runners[0].idles == 0 || e.runners[0].idles > maxParks {
+		t.Errorf("%d idle calls, want 1 to %d", e.runners[0].idles, maxParks)
 	}
 }
 
@@ -82,8 +82,8 @@ func TestParkWokenBySpawn(t *testing.T) {
 		}))
 	}()
 	mustRun(t, e)
-	if e.idles == 0 || e.idles > maxParks {
-		t.Errorf("%d idle calls, want 1 to %d", e.idles, maxParks)
+	if e.runners[0].idles == 0 || e.runners[0].idles > maxParks {
+		t.Errorf("%d idle calls, want 1 to %d", e.runners[0].idles, maxParks)
 	}
 
 	e, _ = NewExecutor(4, nil)
