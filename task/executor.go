@@ -82,9 +82,9 @@ type Config struct {
 	// means park, which blocks the runner's thread on its park word until
 	// a task is queued there, Stop, or the next timer (see park).
 	Idle IdleFunc
-	// Wait is how park blocks when Idle is nil: nil means futex(2)'s
-	// FUTEX_WAIT, the hosted default; the kernel passes its own (see
-	// WaitFunc for the protocol it must keep).
+	// Wait is how park blocks when Idle is nil: nil means FutexWait,
+	// futex(2)'s FUTEX_WAIT, the hosted default; the kernel passes its
+	// own (see WaitFunc for what it must do).
 	Wait WaitFunc
 	// CPU returns the CPU the calling thread runs on (in the kernel,
 	// getcpu(2)); Snapshot reports it for each task. nil means the
@@ -127,7 +127,7 @@ func NewExecutorWith(c Config) (*Executor, error) {
 		runners: make([]*runner, n),
 	}
 	if e.wait == nil {
-		e.wait = futexWait
+		e.wait = FutexWait
 	}
 	for i := range e.runners {
 		e.runners[i] = newRunner(e, i)

@@ -1,6 +1,6 @@
 package task
 
-// futexWake wakes one thread blocked in futexWait on addr: futex(addr,
+// futexWake wakes one thread blocked in FutexWait on addr: futex(addr,
 // FUTEX_WAKE_PRIVATE, 1). It is a bare SYSCALL instruction, without the
 // runtime's entersyscall (the call does not block), so that Waker.Wake,
 // which reaches it, makes no runtime call; see park for when it runs. In

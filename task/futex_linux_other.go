@@ -7,7 +7,7 @@ import (
 	"unsafe"
 )
 
-// futexWake wakes one thread blocked in futexWait on addr. On amd64 it is
+// futexWake wakes one thread blocked in FutexWait on addr. On amd64 it is
 // assembly (the kernel's architecture, where Wake must make no runtime
 // call); elsewhere the raw system call is good enough for hosted use.
 func futexWake(addr *uint32) {
