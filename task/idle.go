@@ -15,11 +15,11 @@ import (
 // Run fires the due timers and polls the queue again after it returns, so
 // returning early is always safe; only the cost differs.
 //
-// deadline is the earliest deadline of the executor's timer queue (see
+// deadline is the earliest deadline of the runner's timer queue (see
 // SetTimers), on that queue's clock (Timers.Now), and hasDeadline is false
 // when no timer is armed: then only an interrupt can wake a task. The
-// deadline may already have passed (a timer fell due after Run's last
-// Fire); the idle function should then return at once. It is what lets
+// deadline may already have passed (a timer fell due after the runner's
+// last Fire); the idle function should then return at once. It is what lets
 // an idle kernel sleep without a periodic tick: halt until the next
 // interrupt or the deadline, whichever comes first.
 //
@@ -56,8 +56,8 @@ import (
 type IdleFunc func(queueEmpty func() bool, deadline time.Duration, hasDeadline bool)
 
 // GoschedIdle is an IdleFunc that yields the processor (runtime.Gosched)
-// when the queue is empty, so Run polls and yields in a loop until a task
-// is woken. It ignores the deadline: a task sleeping on a timer keeps the
+// when the queue is empty, so the runner polls and yields in a loop until
+// a task is woken. It ignores the deadline: a task sleeping on a timer keeps the
 // loop spinning (with yields) until the deadline. The default idle (a nil
 // IdleFunc) blocks instead.
 func GoschedIdle(queueEmpty func() bool, _ time.Duration, _ bool) {

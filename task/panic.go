@@ -60,7 +60,7 @@ func (r *runner) runIsolated() (slot uint64, p *TaskPanic) {
 		if v == nil {
 			// Only runtime.Goexit unwinds without a panic value (panic(nil)
 			// recovers a *runtime.PanicNilError). It cannot be stopped;
-			// Run's deferred shutdown runs as it unwinds.
+			// run's deferred leave runs as it unwinds.
 			v = "runtime.Goexit called by the task"
 		}
 		slot = r.polling - 1
