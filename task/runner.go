@@ -140,7 +140,8 @@ const fireEvery = 64
 // the list is empty, and idles (sleepIfIdle) when both are, until the
 // executor stops. A panic leaves the rest of the list for the next call.
 func (r *runner) runReadyTasks() {
-	for atomic.LoadUint32(&r.e.stopFlag) == 0 {
+	stop := &r.e.stopFlag // one load a poll, not two
+	for atomic.LoadUint32(stop) == 0 {
 		slot, t := r.popRun()
 		if t == nil {
 			if !r.takeBatch() && !r.sleepIfIdle() {
