@@ -86,11 +86,18 @@ type WaitFunc func(word *uint32, val uint32, timeout time.Duration)
 //
 // # The park word
 //
-// Each runner has a park word (runner.parked), a uint32: 1 while the runner
-// parks, 0 otherwise. The protocol, with sequentially consistent atomics
-// on both sides (on amd64 XCHG and LOCK CMPXCHG):
+// Each runner has a park word (runner.parked), a uint32:
 //
-//  1. The runner stores 1 in its word (only the runner stores 1).
+//	0  the runner runs (or is about to find work)
+//	1  the runner parks: it is about to block in its WaitFunc, or blocks
+//	2  it parks, and an interrupt handler has queued a task for it since,
+//	   which could not make the FUTEX_WAKE (ring 0 makes no system call)
+//
+// The protocol, with sequentially consistent atomics on both sides (on
+// amd64 XCHG, LOCK CMPXCHG and a plain load):
+//
+//  1. The runner stores 1 in its word (only the runner stores 1, and 0
+//     after it has parked).
 //  2. It checks its queue (its run list and run queue: QueueEmpty) and the
 //     stop flag; if either says there is work, it stores 0 and returns.
 //  3. It calls the WaitFunc with the word's address and 1 (and the time to
@@ -100,33 +107,41 @@ type WaitFunc func(word *uint32, val uint32, timeout time.Duration)
 // A waker (a Wake or Spawn that pushed a task onto the runner's queue;
 // Stop; the runner that ends the executor) first makes its update (the
 // push's CAS of the queue's head, the store of the stop flag), then loads
-// the word; if it holds 1, it swaps it to 0 with a compare-and-swap, and
-// the waker whose CAS succeeds, and only that one, wakes the runner:
+// the word, and if it is not 0:
 //
 //   - in ring 3 (a goroutine, a task of another runner; on the host,
-//     always) with futex(word, FUTEX_WAKE_PRIVATE, 1), a bare SYSCALL;
-//   - in ring 0 (an interrupt handler in the kernel) it makes no call, as
-//     ring 0 cannot: the kernel must end the wait itself once the handler
-//     returns, which it does by waking, after every device interrupt's
-//     handler, each thread that waits in its WaitFunc (the threads waiting
-//     in its WaitIRQ today).
+//     always) it swaps the word to 0, and if the old value was not 0 makes
+//     futex(word, FUTEX_WAKE_PRIVATE, 1), a bare SYSCALL; of several
+//     wakers, only the first swap finds 1 or 2 and makes the call;
+//   - in ring 0 (an interrupt handler in the kernel; inRing0 reads CS) it
+//     changes 1 to 2 with a compare-and-swap and makes no call. The
+//     kernel must end the wait itself once the handler returns: its
+//     WaitFunc also ends at every device interrupt (the kernel wakes the
+//     threads in it after each handler, as it wakes WaitIRQ's today).
 //
 // No wake is lost: the runner stores 1 and then loads the queue; the waker
 // stores into the queue and then loads the word (Dekker's pattern). Both
 // are sequentially consistent, so either the runner sees the task (step 2
-// returns), or the waker sees 1 and a CAS of the word to 0 succeeds, its
-// own or another waker's. That CAS comes either before the WaitFunc checks
-// the word, which then does not block (the word is no longer 1), or after
-// the wait began, and then the FUTEX_WAKE, or in ring 0 the end of the
+// returns), or the waker sees 1 and changes it (or another waker already
+// did). That change comes either before the WaitFunc checks the word,
+// which then does not block (the word no longer holds 1), or after the
+// wait began, and then the FUTEX_WAKE, or in ring 0 the end of the
 // interrupt, ends it. A waker that finds 0 has nothing to do: the runner
-// is running, or will see the task in step 2, or another waker is waking
+// is running, or will see the task in step 2, or another waker has woken
 // it. Extra wakes only cost a spurious return: the runner loops, finds
 // nothing, and parks again.
 //
-// The FUTEX_WAKE is a system call that Waker.Wake reaches: one per park,
-// by the first waker, and none while the runner runs (a load of the word).
-// It is a bare SYSCALL without the runtime's entersyscall (futex_linux_amd64.s),
-// so Wake still makes no runtime call.
+// The 2 keeps a ring-0 wake from hiding the runner from later wakers: with
+// a WaitFunc that interrupts do not end (FutexWait, as a kernel executor
+// using the default would have), a runner that an interrupt handler woke
+// stays blocked until the deadline or the next ring-3 wake, which still
+// finds the word not 0 and makes the FUTEX_WAKE. Delayed, never lost;
+// the kernel's own WaitFunc removes the delay.
+//
+// The FUTEX_WAKE is a system call that Waker.Wake reaches: at most one per
+// park, and none while the runner runs (a load of the word). It is a bare
+// SYSCALL without the runtime's entersyscall (futex_linux_amd64.s), so
+// Wake still makes no runtime call.
 //
 // The deadline is on the runner's timer clock, taken to run at the speed
 // of real time (the default clock does).
@@ -148,12 +163,22 @@ func (r *runner) park(deadline time.Duration, hasDeadline bool) {
 }
 
 // unpark wakes the runner if it parks, as park's protocol says. Callers
-// have just pushed a task or set the stop flag, and found r.parked set.
+// have just pushed a task or set the stop flag, and found r.parked not 0.
 //
 //go:nosplit
-func (r *runner) unpark() {
-	if atomic.CompareAndSwapUint32(&r.parked, 1, 0) {
-		futexWake(&r.parked) // nothing in ring 0: see park
+func (r *runner) unpark() { r.unparkFrom(inRing0()) }
+
+// unparkFrom is unpark in ring 0 or in ring 3; TestParkRing0 plays the
+// interrupt handler with it.
+//
+//go:nosplit
+func (r *runner) unparkFrom(ring0 bool) {
+	if ring0 {
+		atomic.CompareAndSwapUint32(&r.parked, 1, 2)
+		return
+	}
+	if atomic.SwapUint32(&r.parked, 0) != 0 {
+		futexWake(&r.parked)
 	}
 }
 

@@ -56,16 +56,23 @@ import "sync/atomic"
 //
 //go:nosplit
 func (r *runner) push(h *header) {
+	r.enqueue(h)
+	if atomic.LoadUint32(&r.parked) != 0 {
+		r.unpark()
+	}
+}
+
+// enqueue is push without the wake.
+//
+//go:nosplit
+func (r *runner) enqueue(h *header) {
 	old := atomic.LoadUint32(&r.head)
 	for {
 		h.link = old
 		if atomic.CompareAndSwapUint32(&r.head, old, h.slot+1) {
-			break
+			return
 		}
 		old = atomic.LoadUint32(&r.head)
-	}
-	if atomic.LoadUint32(&r.parked) != 0 {
-		r.unpark()
 	}
 }
 
