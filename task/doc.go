@@ -195,15 +195,15 @@
 // path, see local.go), loads the state, compare-and-swaps its queued bit
 // (or adds to the duplicate count) and pushes the slot number onto the
 // task's runner's run queue with one more; links are integers, so nothing
-// stores a pointer. If that runner parks, it swaps the park word to 0 but
-// makes no system call, which ring 0 cannot (futexWake reads the
+// stores a pointer. If that runner parks, it marks the park word (1 to 2)
+// but makes no system call, which ring 0 cannot (inRing0 reads the
 // privilege level from CS); the kernel ends the runner's wait after the
-// handler (see park). It waits for nothing, so it cannot deadlock with
-// the Run or Wake it interrupted. AtomicWaker.Wake loads the registered header and does the
-// same; it does not clear the registration, because that would be a
-// pointer store (see AtomicWaker). TestCodegen builds a program and checks
-// the machine code reachable from these functions with tools/ring0check:
-// no runtime call at all.
+// handler (see park). It waits for nothing, so it cannot deadlock with the
+// Run or Wake it interrupted. AtomicWaker.Wake loads the registered header
+// and does the same; it does not clear the registration, because that
+// would be a pointer store (see AtomicWaker). TestCodegen builds a program
+// and checks the machine code reachable from these functions with
+// tools/ring0check: no runtime call at all.
 //
 // # Timers
 //
