@@ -333,12 +333,16 @@ func TestRunnersTimers(t *testing.T) {
 }
 
 // TestRunnersManyWakersAndSpawners: goroutines wake tasks of every runner
-// and spawn new ones, all at once, while the runners run: every event is
-// consumed, every spawned task runs, and the counts agree.
+// and spawn new ones, all at once, while the runners run; the spawned
+// tasks reuse a few slots over and over (the limit is tight: a spawner
+// retries when it is reached), and one more goroutine keeps waking the
+// Wakers of spawned tasks, most of them finished, their slots another
+// task's by then. Every event is consumed, every spawned task runs and is
+// polled on one goroutine only, and the counts agree.
 func TestRunnersManyWakersAndSpawners(t *testing.T) {
 	repeat(t, func(t *testing.T) {
 		const runners, tasks, wakers, perWaker, spawners, perSpawner = 3, 12, 6, 2000, 3, 300
-		e := newRunners(t, tasks+spawners*perSpawner, runners)
+		e := newRunners(t, tasks+8, runners)
 		type node struct {
 			events atomic.Int64
 			waker  AtomicWaker
@@ -356,6 +360,7 @@ func TestRunnersManyWakersAndSpawners(t *testing.T) {
 			}))
 		}
 		var spawnedRan atomic.Int64
+		var stale [64]AtomicWaker // Wakers of spawned tasks, live or not
 		var wg sync.WaitGroup
 		for g := range wakers {
 			wg.Go(func() {
@@ -369,34 +374,58 @@ func TestRunnersManyWakersAndSpawners(t *testing.T) {
 				}
 			})
 		}
-		for range spawners {
+		for s := range spawners {
 			wg.Go(func() {
 				for k := range perSpawner {
+					var g uintptr
 					f := polls(func(n int, cx *Context) bool {
 						if n == 1 {
+							g = currentG()
+							stale[(s*perSpawner+k)%len(stale)].Register(cx.Waker())
 							cx.Waker().Wake() // one yield
 							return false
+						}
+						if currentG() != g {
+							t.Error("a spawned task polled on two goroutines")
 						}
 						spawnedRan.Add(1)
 						return true
 					})
-					if _, err := e.SpawnNamed(fmt.Sprint("s", k), f); err != nil {
-						t.Errorf("Spawn: %v", err)
+					for {
+						_, err := e.SpawnNamed(fmt.Sprint("s", k), f)
+						if err == nil {
+							break
+						}
+						if !errors.Is(err, ErrTooManyTasks) {
+							t.Errorf("Spawn: %v", err)
+							return
+						}
+						runtime.Gosched()
 					}
 				}
 			})
 		}
-		done := make(chan struct{})
+		var staleStop atomic.Bool
+		staleDone := make(chan struct{})
 		go func() {
-			runAll(t, e, 30*time.Second)
-			close(done)
+			defer close(staleDone)
+			for i := 0; !staleStop.Load(); i++ {
+				stale[i%len(stale)].Wake()
+				if i%256 == 0 {
+					runtime.Gosched()
+				}
+			}
 		}()
-		wg.Wait()
-		quit.Store(true)
-		for _, nd := range nodes {
-			nd.waker.Wake() // let them see quit
-		}
-		<-done
+		go func() {
+			wg.Wait()
+			staleStop.Store(true)
+			<-staleDone
+			quit.Store(true)
+			for _, nd := range nodes {
+				nd.waker.Wake() // let them see quit
+			}
+		}()
+		runAll(t, e, 60*time.Second)
 		var got int64
 		for _, nd := range nodes {
 			got += nd.got
