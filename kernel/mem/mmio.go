@@ -34,5 +34,6 @@ func MapMMIO(pa, size uint64) (uintptr, bool) {
 		}
 	}
 	mmioNext += uintptr(end - start)
+	noteKernelDevice(start, end)
 	return va + uintptr(pa-start), true
 }
