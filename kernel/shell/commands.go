@@ -29,6 +29,7 @@ var commands = []command{
 	{"mem", "", "memory: Go heap, kernel frames, firmware memory map", (*Shell).mem},
 	{"uptime", "", "time since boot, the timer and the clock", (*Shell).uptime},
 	{"irq", "", "interrupt lines: their input, vector and count", (*Shell).irq},
+	{"pci", "", "PCI functions: address, vendor:device, class, driver", (*Shell).pci},
 	{"sleep", "SECONDS", "wait (fractions allowed) without blocking other tasks", (*Shell).sleep},
 	{"keymap", "NAME", "switch the keyboard layout (" + strings.Join(keyboard.LayoutNames(), ", ") + ")", (*Shell).keymap},
 	{"panic", "", "spawn a task that panics; the shell lives on", (*Shell).panicCmd},
@@ -164,6 +165,17 @@ func (sh *Shell) irq([]string) task.Future[struct{}] {
 			state = " (masked)"
 		}
 		sh.printf("%-18s %4s %4s %6d %-11s %d%s\n", l.Name, irq, gsi, l.Vector, l.Trigger, l.Count, state)
+	}
+	return nil
+}
+
+func (sh *Shell) pci([]string) task.Future[struct{}] {
+	lines := sh.sys.PCI()
+	if lines == nil {
+		sh.printf("pci: not scanned\n")
+	}
+	for _, l := range lines {
+		sh.printf("%s\n", l)
 	}
 	return nil
 }

@@ -67,6 +67,12 @@ type System interface {
 	// Interrupts lists the interrupt controller and its lines, for the
 	// irq command.
 	Interrupts() IRQInfo
+
+	// PCI lists the PCI functions for the pci command, a line each
+	// (address, vendor:device, class, the driver bound: pci.Line), after
+	// a line saying how configuration space is reached; nil if PCI was
+	// not scanned.
+	PCI() []string
 }
 
 // IRQInfo is what System.Interrupts reports.
