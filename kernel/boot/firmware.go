@@ -9,7 +9,8 @@ import (
 
 // The ACPI tables the kernel needs before the Go runtime runs: the MADT
 // (interrupt controllers), the FADT (the PM timer, the 8042 flag) and the
-// HPET table. kernel/acpi parses them without allocating; the ring-3
+// HPET table; and the MCFG (the PCI Express configuration windows), kept
+// for the PCI code in ring 3 (MCFG). kernel/acpi parses them without allocating; the ring-3
 // firmware prober (kernel/firmware, u-root's parsers) reads them again
 // later for the machine's name and the shell.
 
@@ -19,7 +20,9 @@ var (
 	madt     acpi.MADT
 	fadt     acpi.FADT
 	hpetTab  acpi.HPET
+	mcfg     acpi.MCFG
 	haveMADT bool
+	haveMCFG bool
 	haveFADT bool
 	haveHPET bool
 )
@@ -51,7 +54,15 @@ func Firmware() {
 	if b := table("HPET"); b != nil {
 		haveHPET = parsed("HPET table", acpi.ParseHPET(b, &hpetTab))
 	}
+	if b := table("MCFG"); b != nil {
+		haveMCFG = parsed("MCFG", acpi.ParseMCFG(b, &mcfg))
+	}
 }
+
+// MCFG returns the PCI Express configuration windows the firmware lists,
+// and false without a usable MCFG (then only the configuration ports
+// reach PCI). For ring 3: the table is read once, at boot.
+func MCFG() (*acpi.MCFG, bool) { return &mcfg, haveMCFG }
 
 // parsed reports whether a table is usable, with a warning if it is not,
 // or if its checksum is wrong (used anyway, as Linux does).

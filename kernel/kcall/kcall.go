@@ -1,8 +1,9 @@
 // Package kcall is the kernel's private call: system call number 4096,
 // which no Linux uses, for the few things the kernel's own Go program asks
 // of the ring-0 core that Linux has no call for (wait for an interrupt,
-// enable an interrupt line, read physical memory, counters, reboot, and
-// the fault reporter's hand-shake), and, in test mode only, the test
+// enable an interrupt line, read physical memory, counters, reboot, the
+// fault reporter's hand-shake, and a PCI device's registers, DMA memory
+// and interrupt vector for the drivers in ring 3), and, in test mode only, the test
 // operations that make the kernel fault on purpose.
 //
 // RDI selects the operation; RSI, RDX and R10 are its arguments (not RCX,
@@ -44,6 +45,9 @@ const (
 	SyscallCounts Op = 9  // copy the system-call counts (sys.Counts) to the buffer at RSI, RDX bytes
 	IRQTable      Op = 10 // copy the interrupt lines (irq.Table) to the buffer at RSI
 	CPUTable      Op = 11 // copy the CPUs (CPUs) to the buffer at RSI
+	MapDevice     Op = 12 // map RDX bytes of device registers at physical RSI; RAX the address
+	AllocDMA      Op = 13 // RSI zeroed contiguous pages for a device, RDX flags; RAX virtual, RDX physical
+	AllocVector   Op = 14 // an MSI vector; RAX the vector, RDX the APIC ID to send it to
 )
 
 // Test operations, served only in test mode (test=NAME on the command
@@ -88,6 +92,9 @@ var ops = [...]op{
 	SyscallCounts: {"syscall-counts", syscallCounts, false, "copy the system-call counts to RSI, RDX bytes"},
 	IRQTable:      {"irq-table", irqTable, false, "copy the interrupt lines, their routes and counts to RSI"},
 	CPUTable:      {"cpu-table", cpuTable, false, "copy each CPU's APIC ID and counters to RSI"},
+	MapDevice:     {"map-device", mapDevice, false, "map RDX bytes of device registers at physical RSI, uncached, into the device area (not RAM, not the kernel's devices)"},
+	AllocDMA:      {"alloc-dma", allocDMA, false, "RSI zeroed, physically contiguous pages for a device (RDX 1: below 4 GiB); RAX virtual, RDX physical address"},
+	AllocVector:   {"alloc-vector", allocVector, false, "an MSI/MSI-X vector routed to the boot CPU; RAX the vector, RDX its APIC ID"},
 
 	TestPageFault:   {"test-page-fault", testPageFault, true, "read an unmapped kernel address in ring 0"},
 	TestStackOverfl: {"test-stack-overflow", testStackOverflow, true, "overflow the kernel stack: a double fault"},

@@ -103,3 +103,32 @@ func ReadIRQTable() (*irq.Table, error) {
 	}
 	return t, nil
 }
+
+// MapDeviceMemory maps n bytes of device registers at physical address
+// pa, uncached, and returns the address of pa in the device area. The
+// kernel refuses RAM, its own devices and the first MiB.
+func MapDeviceMemory(pa uint64, n uint64) (uintptr, error) {
+	va, _, err := call(MapDevice, uintptr(pa), uintptr(n), 0)
+	return va, err
+}
+
+// AllocDMAPages allocates n (1 to 16) zeroed, physically contiguous
+// pages that a device may read and write, below 4 GiB if below4G, and
+// returns their virtual and physical addresses. The pages are never
+// given back: keep the ones no longer needed for the next use.
+func AllocDMAPages(n int, below4G bool) (va uintptr, pa uint64, err error) {
+	var flags uintptr
+	if below4G {
+		flags = DMABelow4G
+	}
+	v, p, err := call(AllocDMA, uintptr(n), flags, 0)
+	return v, uint64(p), err
+}
+
+// AllocMSIVector hands out an interrupt vector for MSI or MSI-X and the
+// APIC ID of the CPU the message must name; set the task to wake with
+// irq.SetMSIWaker.
+func AllocMSIVector() (vector uint8, apicID uint32, err error) {
+	v, id, err := call(AllocVector, 0, 0, 0)
+	return uint8(v), uint32(id), err
+}

@@ -80,6 +80,7 @@ const (
 	ENODEV    Errno = 19
 	EINVAL    Errno = 22
 	EMFILE    Errno = 24
+	ENOSPC    Errno = 28
 	ENOSYS    Errno = 38
 	ETIMEDOUT Errno = 110
 )

@@ -42,5 +42,6 @@ func mapMMIO(pa, size uint64) (uintptr, bool) {
 		}
 	}
 	mmioNext += uintptr(end - start)
+	noteKernelDevice(start, end)
 	return va + uintptr(pa-start), true
 }

@@ -30,6 +30,7 @@ var commands = []command{
 	{"uptime", "", "time since boot, the timer and the clock", (*Shell).uptime},
 	{"irq", "", "interrupt lines: their input, vector and count", (*Shell).irq},
 	{"cpus", "", "the CPUs: APIC ID, idle share, interrupts, threads run", (*Shell).cpus},
+	{"pci", "", "PCI functions: address, vendor:device, class, driver", (*Shell).pci},
 	{"sleep", "SECONDS", "wait (fractions allowed) without blocking other tasks", (*Shell).sleep},
 	{"keymap", "NAME", "switch the keyboard layout (" + strings.Join(keyboard.LayoutNames(), ", ") + ")", (*Shell).keymap},
 	{"panic", "", "spawn a task that panics; the shell lives on", (*Shell).panicCmd},
@@ -178,6 +179,17 @@ func (sh *Shell) cpus([]string) task.Future[struct{}] {
 			idle = 100 * float64(c.Idle) / float64(c.Up)
 		}
 		sh.printf("%3d %7d %5.1f%% %12d %12d\n", i, c.APICID, idle, c.Interrupts, c.Runs)
+	}
+	return nil
+}
+
+func (sh *Shell) pci([]string) task.Future[struct{}] {
+	lines := sh.sys.PCI()
+	if lines == nil {
+		sh.printf("pci: not scanned\n")
+	}
+	for _, l := range lines {
+		sh.printf("%s\n", l)
 	}
 	return nil
 }

@@ -43,6 +43,7 @@ type Shell struct {
 	out  io.Writer
 	ed   *LineEditor
 	cmds []command
+	t    *shellTask // the task, once Task made it
 }
 
 // New returns a shell that runs its commands on sys and writes to out (the
@@ -67,7 +68,22 @@ func (sh *Shell) Editor() *LineEditor { return sh.ed }
 //	sh := shell.New(sys, console)
 //	executor.Spawn(sh.Task(shell.Merge[keyboard.Event](keys, serial)))
 func (sh *Shell) Task(in task.Stream[keyboard.Event]) task.Future[struct{}] {
-	return &shellTask{sh: sh, in: in}
+	sh.t = &shellTask{sh: sh, in: in}
+	return sh.t
+}
+
+// Notice prints msg, a line from another task (a USB device plugged in),
+// without mixing it into the line being typed: while the shell waits at
+// its prompt, the line is cleared, msg written, and the prompt and the
+// line drawn again below it; otherwise msg is written on a line of its
+// own. Call it from a task of the shell's executor.
+func (sh *Shell) Notice(msg string) {
+	if t := sh.t; t == nil || !t.started || t.cmd != nil || t.inEnded {
+		io.WriteString(sh.out, msg+"\n")
+		return
+	}
+	io.WriteString(sh.out, "\r\x1b[K"+msg+"\n")
+	sh.ed.Redraw()
 }
 
 // shellTask is the shell's state machine.

@@ -52,6 +52,9 @@ func (s *fakeSys) CPUs() []CPUInfo {
 	return []CPUInfo{{APICID: 0, Up: 10 * time.Second, Idle: 9 * time.Second, Interrupts: 1200, Runs: 300},
 		{APICID: 2, Up: 5 * time.Second, Idle: 5 * time.Second, Interrupts: 7, Runs: 0}}
 }
+func (s *fakeSys) PCI() []string {
+	return []string{"PCI configuration through ports", "00:04.0 1b36:000d  USB controller (xHCI)         xhci"}
+}
 func (s *fakeSys) SerialDropped() uint64 { return s.dropped }
 func (s *fakeSys) Reboot()               { s.reboots++ }
 func (s *fakeSys) Halt()                 { s.halts++ }
@@ -137,6 +140,7 @@ type harness struct {
 	scr     *screen
 	in      *fakeInput
 	shellID task.TaskID
+	sh      *Shell
 	script  []any
 	idles   int
 	stuck   int
@@ -222,7 +226,8 @@ func (h *harness) idle(queueEmpty func() bool) {
 // whole script and ended. It returns the screen's text.
 func (h *harness) run() string {
 	h.t.Helper()
-	id, err := h.ex.Spawn(New(h.sys, h.scr).Task(h.in))
+	h.sh = New(h.sys, h.scr)
+	id, err := h.ex.Spawn(h.sh.Task(h.in))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -551,4 +556,20 @@ func TestShellBudget(t *testing.T) {
 		t.Errorf("the other task was polled %d times while the shell read %d keys", polls, 3*KeyBudget)
 	}
 	checkTranscript(t, scr.text(), ended)
+}
+
+func TestShellPCI(t *testing.T) {
+	h := newHarness(t, "pci\n")
+	checkTranscript(t, h.run(), "> pci\nPCI configuration through ports\n"+
+		"00:04.0 1b36:000d  USB controller (xHCI)         xhci\n"+ended)
+}
+
+// A notice from another task goes above the line being typed, which is
+// drawn again; during a command it is a line of its own.
+func TestShellNotice(t *testing.T) {
+	var h *harness
+	h = newHarness(t, "ech", call(func() { h.sh.Notice("usb: keyboard attached (port 5, high speed)") }),
+		"o hi\n", "sleep 1\n", call(func() { h.sh.Notice("usb: keyboard detached (port 5)") }), wait{})
+	checkTranscript(t, h.run(), "usb: keyboard attached (port 5, high speed)\n> echo hi\nhi\n"+
+		"> sleep 1\nusb: keyboard detached (port 5)\n"+ended)
 }

@@ -70,6 +70,12 @@ type System interface {
 
 	// CPUs lists the online CPUs, for the cpus command.
 	CPUs() []CPUInfo
+
+	// PCI lists the PCI functions for the pci command, a line each
+	// (address, vendor:device, class, the driver bound: pci.Line), after
+	// a line saying how configuration space is reached; nil if PCI was
+	// not scanned.
+	PCI() []string
 }
 
 // CPUInfo is one CPU as System.CPUs reports it.

@@ -1,8 +1,9 @@
 // Package tasks is the kernel's own program in ring 3: the post's main in
 // Go. Run makes an executor whose idle halts the CPU between interrupts
-// (idle.go), spawns the post's example task, starts the keyboard (the
-// 8042's scancodes, the LED task) and the serial input, and runs the
-// shell (shell.go) or the post's keypress printer on them.
+// (idle.go), spawns the post's example task, starts the keyboards (the
+// 8042's scancodes and LED task; USB through kernel/usbhost) and the
+// serial input, and runs the shell (shell.go) or the post's keypress
+// printer on them.
 //
 // Ring 3: ordinary Go code; it reaches the ring-0 core only through
 // system calls and the private call (kernel/kcall).
@@ -15,6 +16,7 @@ import (
 
 	"gokernel/kernel/cmdline"
 	"gokernel/kernel/firmware"
+	"gokernel/kernel/usbhost"
 	"gokernel/keyboard"
 	"gokernel/task"
 )
@@ -57,15 +59,27 @@ func Run(m firmware.Machine) error {
 	if err != nil {
 		fmt.Printf("keyboard: %v\n", err)
 	}
-	var t task.Future[struct{}]
+	u := usbhost.Start(e)
+	var ts []task.Future[struct{}]
 	if cmdline.Get(cmdline.Shell).Str != "off" {
-		t = shellTask(e, kbd, layout, m)
-	} else if kbd != nil {
-		p := keyboard.PrintKeypresses(kbd.Scancodes, layout, os.Stdout)
-		p.OnLEDs = kbd.LEDs.Set
-		t = p
+		if t := shellTask(e, kbd, u, layout, m); t != nil {
+			ts = append(ts, t)
+		}
+	} else {
+		// The post's printer, one per keyboard kind (each decodes its
+		// own scan codes).
+		if kbd != nil {
+			p := keyboard.PrintKeypresses(kbd.Scancodes, layout, os.Stdout)
+			p.OnLEDs = kbd.LEDs.Set
+			ts = append(ts, p)
+		}
+		if u.Controllers > 0 {
+			p := keyboard.PrintKeypresses(u.Keyboards, layout, os.Stdout)
+			p.OnLEDs = u.Keyboards.SetLEDs
+			ts = append(ts, p)
+		}
 	}
-	if t != nil {
+	for _, t := range ts {
 		if _, err := e.Spawn(t); err != nil {
 			return err
 		}
