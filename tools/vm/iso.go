@@ -90,7 +90,7 @@ func BuildISOWith(kernelELF, outISO string, o ISOOptions, mkrescueArgs ...string
 
 	args := append([]string{"-o", tmp.Name()}, mkrescueArgs...)
 	args = append(args, dir)
-	out, err := exec.Command("grub-mkrescue", args...).CombinedOutput()
+	out, err := exec.Command(GrubTool("grub-mkrescue"), args...).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("mkiso: grub-mkrescue %s: %w\n%s", strings.Join(args, " "), err, out)
 	}
@@ -138,8 +138,20 @@ menuentry "gokernel" {
 `, nil
 }
 
+// GrubTool returns the name of GRUB's command grub-NAME on this system:
+// grub-NAME, or grub2-NAME where only that exists (Fedora's spelling).
+func GrubTool(name string) string {
+	if _, err := exec.LookPath(name); err != nil {
+		alt := strings.Replace(name, "grub-", "grub2-", 1)
+		if _, err := exec.LookPath(alt); err == nil {
+			return alt
+		}
+	}
+	return name
+}
+
 func checkISOTools() error {
-	for _, tool := range []string{"grub-mkrescue", "xorriso", "mformat"} {
+	for _, tool := range []string{GrubTool("grub-mkrescue"), "xorriso", "mformat"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("mkiso: %s not found; install the Debian packages %s", tool, isoPackages)
 		}
