@@ -108,6 +108,7 @@ type Options struct {
 	CPUs     int           // -smp; default 1
 	Args     []string      // extra QEMU arguments, appended last (after $QEMU_ARGS)
 	LogDir   string        // if set, the raw serial log is written to LogDir/Name.log
+	Echo     io.Writer     // if set, gets the raw serial output as it arrives (make test-one)
 	Name     string        // names the log file and reports; StartT uses t.Name()
 }
 
@@ -318,6 +319,9 @@ func (v *VM) readSerial(r io.ReadCloser) {
 			v.mu.Lock()
 			v.serial.write(buf[:n], at)
 			v.mu.Unlock()
+			if v.opts.Echo != nil {
+				v.opts.Echo.Write(buf[:n])
+			}
 		}
 		if err != nil {
 			return
