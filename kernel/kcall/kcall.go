@@ -44,6 +44,7 @@ const (
 	SyscallCounts Op = 9  // copy the system-call counts (sys.Counts) to the buffer at RSI, RDX bytes
 	IRQTable      Op = 10 // copy the interrupt lines (irq.Table) to the buffer at RSI
 	CPUTable      Op = 11 // copy the CPUs (CPUs) to the buffer at RSI
+	PowerOff      Op = 12 // switch the machine off (ACPI S5); returns only on failure
 )
 
 // Test operations, served only in test mode (test=NAME on the command
@@ -86,6 +87,7 @@ var ops = [...]op{
 	SyscallCounts: {"syscall-counts", syscallCounts, false, "copy the system-call counts to RSI, RDX bytes"},
 	IRQTable:      {"irq-table", irqTable, false, "copy the interrupt lines, their routes and counts to RSI"},
 	CPUTable:      {"cpu-table", cpuTable, false, "copy each CPU's APIC ID and counters to RSI"},
+	PowerOff:      {"poweroff", powerOff, false, "switch the machine off: ACPI S5; ENODEV without \\_S5, EIO if it stays on"},
 
 	TestPageFault:   {"test-page-fault", testPageFault, true, "read an unmapped kernel address in ring 0"},
 	TestStackOverfl: {"test-stack-overflow", testStackOverflow, true, "overflow the kernel stack: a double fault"},
