@@ -147,7 +147,7 @@ test-host: kernel
 
 ## the boot tests in QEMU (tools/boottest): every in-kernel test, the shell, the screens
 test-qemu: deps-qemu deps-iso deps-uefi deps-gdb kernel iso $(BUILD)/empty.elf
-	$(GOCMD) test -count=1 -timeout 15m ./tools/boottest
+	GOKERNEL_REQUIRE_IMAGES=1 $(GOCMD) test -count=1 -timeout 15m ./tools/boottest
 
 # Both images across firmware x machine x CPU, and the ISO under Bochs:
 # a Markdown table with the time to `ready`; fails if a case failed.
@@ -219,7 +219,7 @@ endif
 test-go: deps-qemu
 	@test -n "$(GO)" || { echo "usage: make test-go GO=go1.X.Y (supported: $(GO_RELEASES))"; exit 1; }
 	$(MAKE) kernel BUILD=$(BUILD)/$(GO) GO=$(GO)
-	GOKERNEL_BUILD=$(abspath $(BUILD)/$(GO)) GOKERNEL_RELEASE=$(GO) \
+	GOKERNEL_BUILD=$(abspath $(BUILD)/$(GO)) GOKERNEL_RELEASE=$(GO) GOKERNEL_REQUIRE_IMAGES=1 \
 	  $(GOCMD) test -count=1 -v -timeout 10m -run 'TestRelease' ./tools/boottest
 
 ## make test-go with the newest supported release (CI runs it)
