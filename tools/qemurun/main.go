@@ -89,6 +89,9 @@ type config struct {
 	debug   bool   // wait for gdb (-S) on gdbPort
 	gdbPort int    // 0: 1234
 	serial  string // -serial; default mon:stdio
+
+	stdin          io.Reader // QEMU's; os.Stdin by default
+	stdout, stderr io.Writer
 }
 
 // qemuArgs is QEMU's command line for c, without the binary.
@@ -201,36 +204,43 @@ func main() {
 		fmt.Fprintf(os.Stderr, "  gdb %s -ex 'add-symbol-file %s' -ex 'target remote localhost:%d'\n", *goELF, c.kernel, c.gdbPort)
 		fmt.Fprintf(os.Stderr, "or run make gdb instead of make debug: it starts both\n")
 	}
-	status, kvmFailed := runQEMU(&c)
-	if kvmFailed && !fromArgs && (env == "" || env == "auto") {
+	c.stdin, c.stdout, c.stderr = os.Stdin, os.Stdout, os.Stderr
+	os.Exit(runWithRetry(&c, !fromArgs && (env == "" || env == "auto")))
+}
+
+// runWithRetry runs QEMU; when KVM fails and retry is set (the accelerator
+// was chosen here, not asked for), it boots again under TCG.
+func runWithRetry(c *config, retry bool) int {
+	status, kvmFailed := runQEMU(c)
+	if kvmFailed && retry {
 		// KVM gives up at once, before the kernel has printed much:
 		// boot again under TCG rather than leave the user stuck.
-		fmt.Fprintln(os.Stderr, kvmRetry)
+		fmt.Fprintln(c.stderr, kvmRetry)
 		c.accel = TCG
-		status, _ = runQEMU(&c)
+		status, _ = runQEMU(c)
 	} else if kvmFailed {
-		fmt.Fprintln(os.Stderr, kvmAdvice)
+		fmt.Fprintln(c.stderr, kvmAdvice)
 		status = 1
 	}
-	os.Exit(status)
+	return status
 }
 
 // runQEMU runs QEMU in the foreground with this terminal and returns its
 // exit status, and whether KVM failed.
 func runQEMU(c *config) (int, bool) {
 	cmd := exec.Command(c.qemu, c.qemuArgs()...)
-	cmd.Stdin, cmd.Stdout = os.Stdin, os.Stdout
+	cmd.Stdin, cmd.Stdout = c.stdin, c.stdout
 	// QEMU's own serial console (mon:stdio) takes Ctrl-C as a byte for
 	// the guest; a SIGINT reaches us only without a terminal. Either way
 	// QEMU decides when to end, and we wait for it.
 	signal.Notify(make(chan os.Signal, 1), os.Interrupt)
-	return runWatched(cmd, c.accel == KVM)
+	return runWatched(cmd, c.stderr, c.accel == KVM)
 }
 
 // runWatched starts cmd with its standard error copied to ours and
 // watched for KVM failures, and returns its exit status and whether KVM
 // failed (a line saying so, or QEMU's status 1 under KVM).
-func runWatched(cmd *exec.Cmd, kvm bool) (int, bool) {
+func runWatched(cmd *exec.Cmd, errOut io.Writer, kvm bool) (int, bool) {
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		fail(err.Error())
@@ -238,7 +248,7 @@ func runWatched(cmd *exec.Cmd, kvm bool) (int, bool) {
 	if err := cmd.Start(); err != nil {
 		fail(fmt.Sprintf("starting %s: %v", cmd.Path, err))
 	}
-	sawKVM := watchStderr(stderr, os.Stderr, func() {
+	sawKVM := watchStderr(stderr, errOut, func() {
 		// SIGTERM, not SIGKILL: QEMU then restores the terminal.
 		cmd.Process.Signal(syscall.SIGTERM)
 	})
