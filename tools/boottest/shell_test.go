@@ -291,3 +291,21 @@ func TestShellSerialPaste(t *testing.T) {
 		t.Errorf("%d of %d pasted lines ran", next-1, n)
 	}
 }
+
+// GRUB says "Booting `gokernel'" once on the serial line under either
+// firmware (issue 16, item 15): under OVMF the firmware's console already
+// copies GRUB's text there.
+func TestGrubBootingOnce(t *testing.T) {
+	for _, fw := range []vm.Firmware{vm.SeaBIOS, vm.OVMF} {
+		t.Run(fw.String(), func(t *testing.T) {
+			t.Parallel()
+			v := vm.StartT(t, vm.Options{ISO: artifact(t, "kernel.iso"), Firmware: fw, Memory: "64M"})
+			if _, err := v.ExpectRegexp(regexp.MustCompile(`^ready$`), 90*time.Second); err != nil {
+				t.Fatal(err)
+			}
+			if n := strings.Count(vm.StripANSI(v.Log()), "Booting `gokernel'"); n != 1 {
+				t.Errorf("GRUB's \"Booting `gokernel'\" is on the serial line %d times, want once\n%s", n, strings.Join(tail(v), "\n"))
+			}
+		})
+	}
+}

@@ -125,12 +125,21 @@ func GrubConfig(cmdline string) (string, error) {
 	// all_video loads GRUB's VBE, GOP and UGA drivers: without a video
 	// driver GRUB cannot set the mode the kernel's multiboot2 header asks
 	// for and boots it in text mode (UEFI: no screen at all).
+	//
+	// Under UEFI GRUB's console is the firmware's, which copies what it
+	// shows to the serial port where it has one (OVMF does): GRUB's own
+	// serial terminal as well printed every line twice there ("Booting
+	// 'gokernel'" twice), so under EFI it writes to the console alone.
 	return `set timeout=0
 set default=0
 insmod all_video
 serial --unit=0 --speed=115200
 terminal_input console serial
-terminal_output console serial
+if [ "$grub_platform" = "efi" ]; then
+    terminal_output console
+else
+    terminal_output console serial
+fi
 menuentry "gokernel" {
     multiboot2 /boot/kernel.elf` + words.String() + `
     boot
