@@ -70,6 +70,7 @@ const LogDirEnv = "GOKERNEL_VM_LOGDIR"
 // spaces) before its Options.Args, so one run of the whole suite can try
 // another machine: QEMU_ARGS="-smp 4" or "-cpu max". An -accel there replaces
 // the default, which is TCG, multi-threaded when -smp asks for CPUs.
+// make run and its siblings (tools/qemurun) read it with the same meaning.
 const ArgsEnv = "QEMU_ARGS"
 
 // Errors that Expect and Wait wrap; test them with errors.Is.
