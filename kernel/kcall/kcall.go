@@ -48,6 +48,7 @@ const (
 	MapDevice     Op = 12 // map RDX bytes of device registers at physical RSI; RAX the address
 	AllocDMA      Op = 13 // RSI zeroed contiguous pages for a device, RDX flags; RAX virtual, RDX physical
 	AllocVector   Op = 14 // an MSI vector; RAX the vector, RDX the APIC ID to send it to
+	PowerOff      Op = 15 // switch the machine off (ACPI S5); returns only on failure
 )
 
 // Test operations, served only in test mode (test=NAME on the command
@@ -95,6 +96,7 @@ var ops = [...]op{
 	MapDevice:     {"map-device", mapDevice, false, "map RDX bytes of device registers at physical RSI, uncached, into the device area (not RAM, not the kernel's devices)"},
 	AllocDMA:      {"alloc-dma", allocDMA, false, "RSI zeroed, physically contiguous pages for a device (RDX 1: below 4 GiB); RAX virtual, RDX physical address"},
 	AllocVector:   {"alloc-vector", allocVector, false, "an MSI/MSI-X vector routed to the boot CPU; RAX the vector, RDX its APIC ID"},
+	PowerOff:      {"poweroff", powerOff, false, "switch the machine off: ACPI S5; ENODEV without \\_S5, EIO if it stays on"},
 
 	TestPageFault:   {"test-page-fault", testPageFault, true, "read an unmapped kernel address in ring 0"},
 	TestStackOverfl: {"test-stack-overflow", testStackOverflow, true, "overflow the kernel stack: a double fault"},

@@ -122,6 +122,19 @@ func reboot(*arch.Frame) uint64 {
 	return 0
 }
 
+// powerOff enters ACPI S5. It returns ENODEV when the firmware did not
+// say how (no PM1 control block, no \_S5 the kernel can read) and EIO
+// when the machine is still on after the writes.
+//
+//go:nosplit
+func powerOff(*arch.Frame) uint64 {
+	if !machine.CanPowerOff() {
+		return linux.ENODEV.Ret()
+	}
+	machine.PowerOff()
+	return linux.EIO.Ret()
+}
+
 //go:nosplit
 func halt(*arch.Frame) uint64 {
 	console.Line("kernel: halted; the machine may be turned off")

@@ -1,6 +1,7 @@
 package kcall
 
 import (
+	"errors"
 	"syscall"
 	"time"
 	"unsafe"
@@ -67,6 +68,19 @@ func ReadPhysical(addr uint64, n int) ([]byte, error) {
 // ResetMachine resets the machine. It returns only if the ring-0 core
 // refused.
 func ResetMachine() { call(Reboot, 0, 0, 0) }
+
+// PowerOffMachine switches the machine off through ACPI (S5). It returns
+// only if that failed, saying why.
+func PowerOffMachine() error {
+	_, _, err := call(PowerOff, 0, 0, 0)
+	switch err {
+	case syscall.ENODEV:
+		return errors.New("the firmware's ACPI tables give no way to switch off (no PM1 control block or no \\_S5 package)")
+	case syscall.EIO:
+		return errors.New("the chipset did not switch off after the ACPI S5 writes")
+	}
+	return err
+}
 
 // HaltMachine stops the CPU for good. It returns only if the ring-0 core
 // refused.

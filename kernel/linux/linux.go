@@ -72,6 +72,7 @@ const (
 	ENOENT    Errno = 2
 	ESRCH     Errno = 3
 	EINTR     Errno = 4
+	EIO       Errno = 5
 	EBADF     Errno = 9
 	EAGAIN    Errno = 11
 	ENOMEM    Errno = 12

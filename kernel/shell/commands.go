@@ -36,7 +36,8 @@ var commands = []command{
 	{"panic", "", "spawn a task that panics; the shell lives on", (*Shell).panicCmd},
 	{"fault", "", "spawn a task that dereferences nil; the shell lives on", (*Shell).fault},
 	{"reboot", "", "reset the machine", (*Shell).reboot},
-	{"halt", "", "stop the machine", (*Shell).halt},
+	{"poweroff", "", "switch the machine off (ACPI); QEMU exits", (*Shell).poweroff},
+	{"halt", "", "stop the CPU, the machine stays on (QEMU: Ctrl-A X quits)", (*Shell).halt},
 }
 
 // exec runs one command line: nil when it is done, or the future of a
@@ -71,7 +72,7 @@ func (sh *Shell) help([]string) task.Future[struct{}] {
 		sh.printf("  %-*s  %s\n", width, strings.TrimSpace(c.name+" "+c.args), c.brief)
 	}
 	sh.printf("Keys: arrows, Home, End, Delete edit the line; Up and Down walk the history;\n" +
-		"Ctrl+U clears the line; Ctrl+C abandons it, or the command that runs.\n")
+		"Ctrl+W deletes a word, Ctrl+U the line, Ctrl+C abandons it or a command.\n")
 	return nil
 }
 
@@ -243,7 +244,7 @@ func (sh *Shell) keymap(args []string) task.Future[struct{}] {
 const PanicValue = "shell: the panic command's task panics on purpose"
 
 func (sh *Shell) panicCmd([]string) task.Future[struct{}] {
-	return sh.spawnFailing("panic", task.FutureFunc[struct{}](func(*task.Context) (struct{}, bool) {
+	return sh.spawnFailing("panics on purpose", task.FutureFunc[struct{}](func(*task.Context) (struct{}, bool) {
 		panic(PanicValue)
 	}))
 }
@@ -258,7 +259,7 @@ var nilInt *int
 var faultSink int
 
 func (sh *Shell) fault([]string) task.Future[struct{}] {
-	return sh.spawnFailing("fault", task.FutureFunc[struct{}](func(*task.Context) (struct{}, bool) {
+	return sh.spawnFailing("dereferences nil on purpose", task.FutureFunc[struct{}](func(*task.Context) (struct{}, bool) {
 		faultSink = *nilInt
 		return struct{}{}, true
 	}))
@@ -268,16 +269,18 @@ func (sh *Shell) fault([]string) task.Future[struct{}] {
 // for the spawned task to fail, before they give up watching it.
 const failWaits = 8
 
-// spawnFailing spawns f, a task that will fail, and returns a future that
-// yields until the task is gone (the executor polled it, recovered its
-// panic, reported it and removed it), then says that the shell is alive.
-func (sh *Shell) spawnFailing(name string, f task.Future[struct{}]) task.Future[struct{}] {
+// spawnFailing spawns f, a task that will fail as what says, and returns
+// a future that yields until the task is gone (the executor polled it,
+// recovered its panic, reported it and removed it), then says that the
+// shell is alive. Its lines start with "shell:", so that they do not read
+// like the Go runtime's own "panic: ..." report.
+func (sh *Shell) spawnFailing(what string, f task.Future[struct{}]) task.Future[struct{}] {
 	id, err := sh.sys.Spawn(f)
 	if err != nil {
-		sh.printf("%s: cannot spawn: %v\n", name, err)
+		sh.printf("shell: cannot spawn a task: %v\n", err)
 		return nil
 	}
-	sh.printf("%s: spawned task %d\n", name, id)
+	sh.printf("shell: spawned task %d, which %s\n", id, what)
 	waits := 0
 	return task.FutureFunc[struct{}](func(cx *task.Context) (struct{}, bool) {
 		alive, self := false, task.TaskID(0)
@@ -299,9 +302,9 @@ func (sh *Shell) spawnFailing(name string, f task.Future[struct{}]) task.Future[
 			who = fmt.Sprintf("the shell (task %d)", self)
 		}
 		if alive {
-			sh.printf("%s: task %d is still running; %s lives on\n", name, id, who)
+			sh.printf("shell: task %d is still running; %s lives on\n", id, who)
 		} else {
-			sh.printf("%s: task %d failed and was removed; %s lives on\n", name, id, who)
+			sh.printf("shell: task %d failed and was removed; %s lives on\n", id, who)
 		}
 		return struct{}{}, true
 	})
@@ -314,8 +317,16 @@ func (sh *Shell) reboot([]string) task.Future[struct{}] {
 	return nil
 }
 
+func (sh *Shell) poweroff([]string) task.Future[struct{}] {
+	sh.printf("powering off\n")
+	if err := sh.sys.PowerOff(); err != nil {
+		sh.printf("poweroff: %v\n", err)
+	}
+	return nil
+}
+
 func (sh *Shell) halt([]string) task.Future[struct{}] {
-	sh.printf("halting\n")
+	sh.printf("halting; the machine stays on (in QEMU's terminal Ctrl-A X quits)\n")
 	sh.sys.Halt()
 	sh.printf("halt: the machine did not stop\n")
 	return nil

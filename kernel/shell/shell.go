@@ -1,7 +1,7 @@
 // Package shell is the kernel's shell: a task that reads key events (from
 // the PS/2 keyboard, the serial terminal, or both through Merge), edits a
 // line with a LineEditor, and runs commands (help, echo, tasks, mem,
-// uptime, sleep, keymap, panic, fault, reboot, halt).
+// uptime, sleep, keymap, panic, fault, reboot, poweroff, halt).
 //
 // It is pure Go: it imports no hardware package and builds and tests on
 // the host. What it needs from the kernel is the System interface.
@@ -24,6 +24,9 @@ import (
 
 // Prompt is what the shell shows before each line.
 const Prompt = "> "
+
+// Hint is the line the shell prints once, before its first prompt.
+const Hint = "type help for the commands"
 
 // TypeaheadSize is the number of key events the shell keeps while a
 // command runs (a pasted screenful); beyond it the input stream is not
@@ -112,6 +115,7 @@ func (t *shellTask) Poll(cx *task.Context) (struct{}, bool) {
 	sh := t.sh
 	if !t.started {
 		t.started = true
+		io.WriteString(sh.out, Hint+"\n")
 		sh.ed.Begin()
 	}
 	for budget := KeyBudget; ; {

@@ -26,6 +26,7 @@ type fakeSys struct {
 	sleeps    []time.Duration
 	reboots   int
 	halts     int
+	poweroffs int
 	dropped   uint64
 }
 
@@ -58,6 +59,10 @@ func (s *fakeSys) PCI() []string {
 func (s *fakeSys) SerialDropped() uint64 { return s.dropped }
 func (s *fakeSys) Reboot()               { s.reboots++ }
 func (s *fakeSys) Halt()                 { s.halts++ }
+func (s *fakeSys) PowerOff() error {
+	s.poweroffs++
+	return errors.New("no \\_S5")
+}
 
 func (s *fakeSys) Spawn(f task.Future[struct{}]) (task.TaskID, error) { return s.ex.Spawn(f) }
 
@@ -265,8 +270,14 @@ func transcript(t *testing.T, script ...any) string {
 // word that its input has ended.
 const ended = ">\nshell: input ended\n"
 
+// checkTranscript compares a session's screen after the hint line that
+// comes before the first prompt.
 func checkTranscript(t *testing.T, got, want string) {
 	t.Helper()
+	got, ok := strings.CutPrefix(got, Hint+"\n")
+	if !ok {
+		t.Errorf("the screen does not start with the hint %q:\n%s", Hint, got)
+	}
 	if got != want {
 		t.Errorf("screen:\n%s\n--- want:\n%s", got, want)
 	}
@@ -327,7 +338,7 @@ func TestShellTasks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := h.run()
+	got := strings.TrimPrefix(h.run(), Hint+"\n")
 	lines := strings.Split(got, "\n")
 	if len(lines) < 4 || lines[1] != "    ID  STATE         POLLS      WAKES" {
 		t.Fatalf("tasks:\n%s", got)
@@ -496,9 +507,9 @@ func TestShellPanic(t *testing.T) {
 	got := h.run()
 	// The panicking task is the one after the shell.
 	id := h.shellID + 1
-	want := fmt.Sprintf("> panic\npanic: spawned task %d\n"+
+	want := fmt.Sprintf("> panic\nshell: spawned task %d, which panics on purpose\n"+
 		"executor: task %d panicked: %s\n"+
-		"panic: task %d failed and was removed; the shell (task %d) lives on\n"+
+		"shell: task %d failed and was removed; the shell (task %d) lives on\n"+
 		"> echo ok\nok\n"+ended, id, id, PanicValue, id, h.shellID)
 	checkTranscript(t, got, want)
 }
@@ -507,19 +518,21 @@ func TestShellFault(t *testing.T) {
 	h := newHarness(t, "fault\n", "echo ok\n")
 	got := h.run()
 	id := h.shellID + 1
-	want := fmt.Sprintf("> fault\nfault: spawned task %d\n"+
+	want := fmt.Sprintf("> fault\nshell: spawned task %d, which dereferences nil on purpose\n"+
 		"executor: task %d panicked: runtime error: invalid memory address or nil pointer dereference\n"+
-		"fault: task %d failed and was removed; the shell (task %d) lives on\n"+
+		"shell: task %d failed and was removed; the shell (task %d) lives on\n"+
 		"> echo ok\nok\n"+ended, id, id, id, h.shellID)
 	checkTranscript(t, got, want)
 }
 
 func TestShellRebootHalt(t *testing.T) {
-	h := newHarness(t, "reboot\n", "halt\n")
+	h := newHarness(t, "reboot\n", "halt\n", "poweroff\n")
 	checkTranscript(t, h.run(), "> reboot\nrebooting\nreboot: the machine did not reset\n"+
-		"> halt\nhalting\nhalt: the machine did not stop\n"+ended)
-	if h.sys.reboots != 1 || h.sys.halts != 1 {
-		t.Errorf("%d reboots, %d halts", h.sys.reboots, h.sys.halts)
+		"> halt\nhalting; the machine stays on (in QEMU's terminal Ctrl-A X quits)\n"+
+		"halt: the machine did not stop\n"+
+		"> poweroff\npowering off\npoweroff: no \\_S5\n"+ended)
+	if h.sys.reboots != 1 || h.sys.halts != 1 || h.sys.poweroffs != 1 {
+		t.Errorf("%d reboots, %d halts, %d poweroffs", h.sys.reboots, h.sys.halts, h.sys.poweroffs)
 	}
 }
 

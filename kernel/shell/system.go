@@ -49,6 +49,10 @@ type System interface {
 	// says so and goes on.
 	Halt()
 
+	// PowerOff switches the machine off (ACPI S5). It does not return;
+	// if it does, the error says why, and the shell goes on.
+	PowerOff() error
+
 	// SerialDropped is the number of bytes of serial input lost so far
 	// (a full queue, a UART overrun): the shell reports the count when
 	// MarkLosses marks a loss.

@@ -215,3 +215,6 @@ func (s *kernelSystem) PCI() []string {
 // says so.
 func (s *kernelSystem) Reboot() { kcall.ResetMachine() }
 func (s *kernelSystem) Halt()   { kcall.HaltMachine() }
+
+// PowerOff returns only if the ring-0 core could not switch off.
+func (s *kernelSystem) PowerOff() error { return kcall.PowerOffMachine() }
