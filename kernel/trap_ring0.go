@@ -26,9 +26,10 @@ import (
 // sched.Switch may have replaced with another thread's.
 //
 // Three interprocessor interrupts are served without the big kernel lock:
-// the TLB shootdown (the CPU that sent it holds the lock and waits), the
-// wake-up of a halted CPU (which only ends its halt), and the NMI of a
-// CPU that halts the machine (it may hold the lock). Everything else runs
+// the TLB shootdown (the CPU that sent it may hold the lock and waits),
+// the wake-up of a halted CPU (which only ends its halt), and the NMI of a
+// CPU that halts the machine (it may hold the lock); and so are page
+// faults from ring 3 that the mm lock alone serves. Everything else runs
 // under the lock (kernel/bkl), one CPU at a time.
 //
 // Ring 0. Rules for everything reachable from here (checked by
@@ -61,6 +62,13 @@ func dispatch(f *arch.Frame) {
 	user := f.FromUser()
 	if user {
 		tlb.EnteredKernel()
+		// A page fault from ring 3 takes only the mm lock (kernel/mem,
+		// mm.go), so CPUs fault pages in at once; one it cannot fix (a
+		// signal, out of memory) goes on under the big kernel lock.
+		if f.Vector == trap.VecPageFault && mem.FaultFromUser(arch.ReadCR2(), f.ErrorCode) {
+			tlb.LeaveToUser()
+			return
+		}
 	}
 	bkl.Enter()
 	switch v := f.Vector; {
@@ -82,6 +90,7 @@ func dispatch(f *arch.Frame) {
 		signal.DeliverPending(f)
 		tlb.LeaveToUser()
 	}
+	sched.CheckLocks()
 	bkl.Exit()
 }
 

@@ -3,6 +3,7 @@ package task
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unsafe"
@@ -44,9 +45,40 @@ func (p *pinger) Poll(cx *Context) (struct{}, bool) {
 	return struct{}{}, false
 }
 
+// crossPingPong is pingPong for tasks on two runners: the turn is passed
+// with atomics, and each task registers its Waker before it looks.
+type crossPingPong struct {
+	turn   atomic.Int32
+	rounds atomic.Int64
+	target int64
+	wakers [2]AtomicWaker
+}
+
+type crossPinger struct {
+	s *crossPingPong
+	i int32
+}
+
+func (p *crossPinger) Poll(cx *Context) (struct{}, bool) {
+	s := p.s
+	s.wakers[p.i].Register(cx.Waker())
+	for s.turn.Load() == p.i {
+		if p.i == 1 && s.rounds.Add(1) > s.target {
+			s.rounds.Add(-1)
+			s.turn.Store(-1) // the end: both see it
+			s.wakers[0].Wake()
+			return struct{}{}, true
+		}
+		s.turn.Store(p.i ^ 1)
+		s.wakers[p.i^1].Wake()
+	}
+	return struct{}{}, s.turn.Load() < 0
+}
+
 // BenchmarkPingPong measures a round trip between two tasks (A wakes B
 // and waits, B wakes A and waits: two wakes and two polls per op) against
-// two goroutines passing a token over unbuffered channels.
+// two goroutines passing a token over unbuffered channels, and across two
+// runners.
 func BenchmarkPingPong(b *testing.B) {
 	b.Run("executor", func(b *testing.B) {
 		e, err := NewExecutor(2, nil)
@@ -63,6 +95,34 @@ func BenchmarkPingPong(b *testing.B) {
 		}
 		if s.rounds != b.N {
 			b.Fatalf("%d round trips, want %d", s.rounds, b.N)
+		}
+	})
+	b.Run("two runners", func(b *testing.B) {
+		// The same across two runners: every wake is shared, and the
+		// runner woken is parked, or about to park, each time.
+		e, err := NewExecutorWith(Config{MaxTasks: 2, Runners: 2})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := &crossPingPong{target: int64(b.N)}
+		for i := range 2 {
+			if _, err := e.SpawnOn(i, "", &crossPinger{s: s, i: int32(i)}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() { errs <- e.Run() }()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				b.Fatal(err)
+			}
+		}
+		if n := s.rounds.Load(); n != int64(b.N) {
+			b.Fatalf("%d round trips, want %d", n, b.N)
 		}
 	})
 	b.Run("channels", func(b *testing.B) {

@@ -7,40 +7,50 @@ import (
 )
 
 // The post's Executor: spawn, run_ready_tasks and sleep_if_idle (with
-// run, which loops over the last two). The task table is in table.go, the
-// run queue in runqueue.go and the run list in local.go, the TaskWaker in
-// waker.go, the idle function in idle.go, panic isolation in panic.go,
-// Stop in stop.go and Snapshot in snapshot.go.
+// run, which loops over the last two). This file has the executor, its
+// configuration, Spawn and Run; runner.go the runners that Run drives
+// (one per CPU), the task table is in table.go, the run queue in
+// runqueue.go and the run list in local.go, the TaskWaker in waker.go,
+// the idle function in idle.go, panic isolation in panic.go, Stop in
+// stop.go and Snapshot in snapshot.go.
 
 // Executor runs tasks: futures of struct{} polled until they complete. It
 // is the post's final executor with a few improvements; see the package
 // documentation for the design.
 //
+// An executor has one runner or more (Config.Runners), and Run drives one
+// of them: called from as many goroutines as there are runners (in the
+// kernel, one per CPU, each locked to its thread), the executor polls
+// tasks on as many CPUs at once. Each task belongs to one runner for its
+// whole life, chosen when it is spawned (Spawn places it on the runner
+// with the fewest tasks; SpawnOn names one); wakes and spawns from
+// anywhere reach it there. See runner.go for the design and why tasks do
+// not migrate.
+//
 // Spawn, Stop, Len, QueueEmpty and SetPanicHandler may be called from any
-// goroutine, and from the executor's own tasks. Snapshot must be called
-// from a task of the executor while Run runs (the `tasks` command is such
-// a task), or from any goroutine when Run is not running.
+// goroutine, and from the executor's own tasks; so may Snapshot (see
+// there for what it promises about tasks of other runners).
 //
 // # Concurrency
 //
-// Run polls without taking the mutex: it finds a task from the slot it
-// took from its run list, and everything it reads of that slot's entry
+// A runner polls without taking the mutex: it finds a task from the slot
+// it took from its run list, and everything it reads of that slot's entry
 // was written before the task was queued (for Spawn, the push's CAS and
-// Run's swap order them), by Spawn or by Run itself; Spawn only writes
-// free slots, and a slot is free only when its task is not queued (see
-// finish). The
-// mutex guards slot allocation, the free list, the live count and the stop
-// state; Run takes it only when a task finishes and when the queue is
-// empty.
+// the runner's swap order them), by Spawn or by the runner itself; Spawn
+// only writes free slots, and a slot is free only when its task is not
+// queued (see finish). Only the task's own runner writes a live task's
+// entry. The mutex guards slot allocation, the free list, the live counts
+// and the stop state; a runner takes it only when a task finishes and
+// when its queue is empty.
 type Executor struct {
 	// Read-only after NewExecutor.
-	max        int
-	q          *runQueue
-	idle       IdleFunc
-	queueEmpty func() bool // e.QueueEmpty, made once so that Run does not allocate
-	ownTimers  *Timers     // the executor's own timer queue, on the default clock
+	max     int
+	runners []*runner
+	idle    IdleFunc
+	wait    WaitFunc   // how park blocks
+	cpu     func() int // nil: the runner's index
 
-	stopFlag uint32 // atomic: Stop was called or Run is ending
+	stopFlag uint32 // atomic: Stop was called or the tasks ran out
 
 	// dir has room for every chunk the task limit allows. Its elements
 	// and free entries are written under mu; see Concurrency.
@@ -51,56 +61,122 @@ type Executor struct {
 	free    uint32 // first free slot + 1, 0 if none
 	live    int    // tasks spawned and not finished
 	stopped bool
-	running bool
+	joined  int // runners claimed by Run so far
+	running int // runners in Run now
+	next    int // where Spawn's search for the least loaded runner starts
 	onPanic func(*TaskPanic)
-	timers  *Timers // SetTimers; nil means ownTimers
-
-	// Only Run's goroutine writes these.
-	runHead   uint32  // the run list's first slot+1 (local.go); loaded atomically by QueueEmpty
-	runTail   uint32  // and its last
-	cx        Context // reused for every poll
-	untilFire int     // polls left before the next Fire
-	polling   uint64  // slot+1 of the task being polled, 0 between polls
-	idles     uint64  // idle calls, for the tests
-	tq        *Timers // the timer queue Run fires
+	timers  *Timers // SetTimers; nil means each runner's own
 }
 
-// NewExecutor returns an executor for at most maxTasks tasks at a time (1
-// to MaxTasks); Spawn fails with ErrTooManyTasks beyond the limit. idle is
-// called when no task is runnable (see IdleFunc); nil means the
-// executor's own, which blocks the thread until a task is queued or a
-// timer is due (see park).
+// Config configures an executor: NewExecutorWith. The zero value of each
+// field but MaxTasks is the default.
+type Config struct {
+	// MaxTasks is the task limit: 1 to MaxTasks. Spawn fails with
+	// ErrTooManyTasks beyond it.
+	MaxTasks int
+	// Runners is the number of runners (see Executor), each driven by a
+	// Run call of its own; 0 means 1. Every runner must be run: a task
+	// is polled only by its own.
+	Runners int
+	// Idle is called by a runner with nothing to run (see IdleFunc); nil
+	// means park, which blocks the runner's thread on its park word until
+	// a task is queued there, Stop, or the next timer (see park).
+	Idle IdleFunc
+	// Wait is how park blocks when Idle is nil: nil means FutexWait,
+	// futex(2)'s FUTEX_WAIT, the hosted default; the kernel passes its
+	// own (see WaitFunc for what it must do).
+	Wait WaitFunc
+	// CPU returns the CPU the calling thread runs on (in the kernel,
+	// getcpu(2)); Snapshot reports it for each task. nil means the
+	// runner's index. A runner calls it when it starts, after each idle
+	// and every 64 polls, so a task's CPU may lag a migration of the
+	// runner's thread by that much.
+	CPU func() int
+}
+
+// NewExecutor returns an executor of one runner for at most maxTasks
+// tasks at a time (1 to MaxTasks); Spawn fails with ErrTooManyTasks beyond
+// the limit. idle is called when no task is runnable (see IdleFunc); nil
+// means the executor's own, which blocks the thread until a task is queued
+// or a timer is due (see park). It is NewExecutorWith(Config{MaxTasks:
+// maxTasks, Idle: idle}).
 func NewExecutor(maxTasks int, idle IdleFunc) (*Executor, error) {
-	if maxTasks < 1 || maxTasks > MaxTasks {
+	return NewExecutorWith(Config{MaxTasks: maxTasks, Idle: idle})
+}
+
+// NewExecutorWith returns an executor configured by c: several runners, a
+// blocking call of the kernel's for park, a CPU number source.
+func NewExecutorWith(c Config) (*Executor, error) {
+	if c.MaxTasks < 1 || c.MaxTasks > MaxTasks {
 		return nil, ErrMaxTasks
 	}
-	e := &Executor{
-		max:     maxTasks,
-		q:       new(runQueue),
-		idle:    idle,
-		dir:     make([]*chunk, (maxTasks+chunkSize-1)/chunkSize),
-		onPanic: ReportTo(os.Stderr),
-		// Its own queue, on the default clock (shared by Sleep and
-		// NewTicker), so that its tasks' timers join it; see Timers.
-		ownTimers: &Timers{clock: DefaultTimers().clock},
+	n := c.Runners
+	if n == 0 {
+		n = 1
 	}
-	e.q.e = e
-	e.queueEmpty = e.QueueEmpty
+	if n < 0 || n > MaxRunners {
+		return nil, ErrRunners
+	}
+	e := &Executor{
+		max:     c.MaxTasks,
+		idle:    c.Idle,
+		wait:    c.Wait,
+		cpu:     c.CPU,
+		dir:     make([]*chunk, (c.MaxTasks+chunkSize-1)/chunkSize),
+		onPanic: ReportTo(os.Stderr),
+		runners: make([]*runner, n),
+	}
+	if e.wait == nil {
+		e.wait = FutexWait
+	}
+	for i := range e.runners {
+		e.runners[i] = newRunner(e, i)
+	}
 	return e, nil
 }
 
+// Runners returns the number of runners: how many Run calls the executor
+// takes at once.
+func (e *Executor) Runners() int { return len(e.runners) }
+
+// MaxRunners is the largest number of runners an executor may have: a
+// task's CPU is kept in 16 bits.
+const MaxRunners = 1 << 12
+
 // Spawn adds a task that polls f until it completes, and queues it for its
-// first poll. It returns the task's ID, or ErrStopped once the executor has
-// stopped (Run returned or Stop was called), ErrTooManyTasks if the task
-// limit is reached, ErrNilFuture for a nil f. It may be called before Run,
-// from tasks during Run (through a Spawner, say) and from other
-// goroutines; a task spawned from another goroutine while Run is in its
-// idle function is polled once the idle function returns.
+// first poll, on the runner with the fewest tasks. It returns the task's
+// ID, or ErrStopped once the executor has stopped (Run returned or Stop
+// was called), ErrTooManyTasks if the task limit is reached, ErrNilFuture
+// for a nil f. It may be called before Run, from tasks during Run (through
+// a Spawner, say) and from other goroutines; a task spawned from another
+// goroutine while its runner is in its idle function is polled once the
+// idle function returns (park returns at once).
 //
 // A task that finished while it was queued (it was woken just before it
-// completed) holds its slot until Run takes it from the queue, within one
-// batch; until then it counts against the limit.
+// completed) holds its slot until its runner takes it from the queue,
+// within one batch; until then it counts against the limit.
 func (e *Executor) Spawn(f Future[struct{}]) (TaskID, error) {
+	return e.spawn(f, "", -1)
+}
+
+// SpawnNamed is Spawn with a name for the task, which Snapshot reports
+// (a `tasks` command shows it).
+func (e *Executor) SpawnNamed(name string, f Future[struct{}]) (TaskID, error) {
+	return e.spawn(f, name, -1)
+}
+
+// SpawnOn is SpawnNamed on the given runner (0 to Runners()-1), for tasks
+// that must share a CPU or be spread in a known way; it fails with
+// ErrNoRunner for another index.
+func (e *Executor) SpawnOn(runner int, name string, f Future[struct{}]) (TaskID, error) {
+	if runner < 0 || runner >= len(e.runners) {
+		return 0, ErrNoRunner
+	}
+	return e.spawn(f, name, runner)
+}
+
+// spawn is Spawn on runner ri, or on the least loaded runner if ri < 0.
+func (e *Executor) spawn(f Future[struct{}], name string, ri int) (TaskID, error) {
 	if f == nil {
 		return 0, ErrNilFuture
 	}
@@ -113,23 +189,47 @@ func (e *Executor) Spawn(f Future[struct{}]) (TaskID, error) {
 	if !ok {
 		return 0, ErrTooManyTasks
 	}
+	r := e.place(ri)
 	id := newTaskID()
 	// The task starts queued: it is pushed now, and queuedBit keeps wakes
 	// from pushing it again before its first poll.
-	h := &header{q: e.q, state: queuedBit, slot: uint32(slot)}
-	*e.entry(slot) = entry{fut: f, hdr: h, id: id, state: slotLive}
+	h := &header{r: r, state: queuedBit, slot: uint32(slot), name: name}
+	*e.entry(slot) = entry{fut: f, hdr: h, id: id, flags: slotLive}
 	e.live++
-	e.q.push(h)
+	r.live++
+	r.push(h)
 	return id, nil
 }
 
-// Run polls queued tasks in the order they were queued (FIFO) until no
-// task is left, and calls the idle function whenever none is queued. It
-// returns nil when every task has finished or after Stop; the executor is
-// then stopped for good. It returns ErrStopped if the executor had already
-// stopped and ErrRunning if another Run is in progress.
+// place returns runner ri, or if ri < 0 the runner with the fewest live
+// tasks, searching from the one after the last chosen so that ties are
+// spread round robin. e.mu must be held.
+func (e *Executor) place(ri int) *runner {
+	if ri >= 0 {
+		return e.runners[ri]
+	}
+	n := len(e.runners)
+	best := e.runners[e.next%n]
+	for i := 1; i < n; i++ {
+		if r := e.runners[(e.next+i)%n]; r.live < best.live {
+			best = r
+		}
+	}
+	e.next = best.index + 1
+	return best
+}
+
+// Run drives one of the executor's runners (the first not yet driven):
+// it polls that runner's queued tasks in the order they were queued (FIFO)
+// until no task is left in the executor, and calls the idle function
+// whenever none of its own is queued. It returns nil when every task has
+// finished or after Stop; the executor is then stopped for good. It
+// returns ErrStopped if the executor had already stopped and ErrRunning
+// if every runner is already driven. With several runners, "no task is
+// left" is decided only once every runner has started, so a runner that
+// starts late still runs its tasks.
 //
-// Run drives the executor's timer queue (see SetTimers): it calls Fire,
+// Each runner drives its own timer queue (see SetTimers): it calls Fire,
 // which queues the tasks whose timers are due, before every 64 polls and
 // before it idles, so tasks that keep each other busy delay a timer by at
 // most 64 polls; and it passes the queue's next deadline to the idle
@@ -144,134 +244,45 @@ func (e *Executor) Run() error {
 	case e.stopped:
 		e.mu.Unlock()
 		return ErrStopped
-	case e.running:
+	case e.joined == len(e.runners):
 		e.mu.Unlock()
 		return ErrRunning
-	}
-	e.running = true
-	e.tq = e.timers
-	e.mu.Unlock()
-	if e.tq == nil {
-		e.tq = e.ownTimers
-	}
-	e.cx.timers = e.tq
-	atomic.StoreUintptr(&e.q.owner, currentG()) // wakes from here are local
-	defer e.shutdown()
-	for {
-		slot, p := e.runIsolated()
-		if p == nil {
-			return nil
-		}
-		e.finish(slot, e.entry(slot), p)
-	}
-}
-
-// fireEvery is the number of polls between two Fires of the timer queue
-// (Run also fires before it idles), so that tasks that keep each other
-// busy delay a timer by at most that many polls. Fire reads the clock only
-// when a timer is armed.
-const fireEvery = 64
-
-// runReadyTasks is Run's loop, the post's run_ready_tasks: it polls the
-// tasks of its run list (local.go), moves the run queue's tasks there when
-// the list is empty, and idles (sleepIfIdle) when both are, until no task
-// is left or Stop. A panic leaves the rest of the list for the next call.
-func (e *Executor) runReadyTasks() {
-	for atomic.LoadUint32(&e.stopFlag) == 0 {
-		slot, t := e.popRun()
-		if t == nil {
-			if !e.takeBatch() && !e.sleepIfIdle() {
-				return
-			}
-			continue
-		}
-		if e.untilFire == 0 {
-			e.tq.Fire()
-			e.untilFire = fireEvery
-		}
-		e.untilFire--
-		e.poll(slot, t)
-	}
-}
-
-// sleepIfIdle is the post's sleep_if_idle, called when the queue is
-// empty: it ends Run (false) if no task is left, and otherwise fires the
-// due timers or, if none was due, calls the idle function with the next
-// deadline.
-func (e *Executor) sleepIfIdle() bool {
-	e.mu.Lock()
-	if e.live == 0 {
-		// Decided under the lock that Spawn takes: no task can sneak in
-		// between this check and the stop.
-		e.stopped = true
+	case e.timers != nil && len(e.runners) > 1:
 		e.mu.Unlock()
-		return false
+		return ErrSharedTimers
 	}
+	r := e.runners[e.joined]
+	e.joined++
+	e.running++
+	r.tq = e.timers
 	e.mu.Unlock()
-	e.untilFire = fireEvery
-	if e.tq.Fire() > 0 {
-		return true // a timer fell due since the last Fire
-	}
-	deadline, ok := e.tq.Next()
-	e.idles++
-	if e.idle == nil {
-		e.park(deadline, ok)
-	} else {
-		e.idle(e.queueEmpty, deadline, ok)
-	}
-	return true
-}
-
-// poll polls the task in slot, t, which Run took from the run list: a task
-// that finished while it was queued is dropped here and its slot freed
-// (once it is queued nowhere).
-func (e *Executor) poll(slot uint64, t *entry) {
-	h := t.hdr
-	if t.state == slotDraining {
-		// Finished while queued. It may be queued twice, in the run list
-		// and in the run queue: free the slot when it is in neither.
-		if atomic.LoadUint32(&h.state)&queuedBit == 0 {
-			e.mu.Lock()
-			e.release(slot)
-			e.mu.Unlock()
-		}
-		return
-	}
-	t.state = slotRunning
-	t.polls++
-	e.cx.waker = Waker{h}
-	e.polling = slot + 1
-	_, done := t.fut.Poll(&e.cx)
-	e.polling = 0
-	if !done {
-		t.state = slotLive
-		return
-	}
-	e.finish(slot, t, nil)
+	return r.run()
 }
 
 // finish removes the task in slot, which has completed or panicked (p),
-// and reports the panic.
-func (e *Executor) finish(slot uint64, t *entry, p *TaskPanic) {
+// and reports the panic. It runs on the task's runner, r.
+func (r *runner) finish(slot uint64, t *entry, p *TaskPanic) {
+	e := r.e
 	h, fut := t.hdr, t.fut
 	e.mu.Lock()
 	e.live--
+	r.live--
 	// Set doneBit: from now on its Wakers do nothing. If queuedBit was
 	// clear when it was set, and the task is not in the run list, it is
 	// queued nowhere and never will be: free the slot. Otherwise a wake
 	// came after the poll began and the task is in the run list or the run
-	// queue (or its push is in flight): keep the slot, draining, until Run
-	// takes it from there (poll), so that a queued slot is never handed to
-	// another task.
+	// queue (or its push is in flight): keep the slot, draining, until the
+	// runner takes it from there (poll), so that a queued slot is never
+	// handed to another task.
 	s := atomic.LoadUint32(&h.state)
 	for !atomic.CompareAndSwapUint32(&h.state, s, s|doneBit) {
 		s = atomic.LoadUint32(&h.state)
 	}
-	if s&queuedBit == 0 && !t.queued {
+	if s&queuedBit == 0 && !t.queued() {
 		e.release(slot)
 	} else {
 		// Drop the future; keep the run list's link and flag.
-		*t = entry{hdr: h, id: t.id, state: slotDraining, link: t.link, queued: t.queued}
+		*t = entry{hdr: h, id: t.id, link: t.link, flags: t.flags&^slotStateMask | slotDraining}
 	}
 	onPanic := e.onPanic
 	e.mu.Unlock()

@@ -493,9 +493,9 @@ func TestStopped(t *testing.T) {
 		if parked.n != 1 {
 			t.Errorf("parked task polled %d times after Stop", parked.n)
 		}
-		before := atomic.LoadUint32(&e.q.head)
+		before := atomic.LoadUint32(&e.runners[0].head)
 		w.Wake() // dropped: nothing happens
-		if atomic.LoadUint32(&e.q.head) != before {
+		if atomic.LoadUint32(&e.runners[0].head) != before {
 			t.Error("a dropped task's wake queued it")
 		}
 	})
@@ -674,14 +674,23 @@ func TestSnapshot(t *testing.T) {
 		return true
 	})
 	wid := mustSpawn(t, e, w)
-	rid := mustSpawn(t, e, r)
-	qid := mustSpawn(t, e, Ready(struct{}{}))
+	rid, err := e.SpawnNamed("reader", r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qid, err := e.SpawnOn(0, "queued", Ready(struct{}{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.SpawnOn(1, "", Ready(struct{}{})); !errors.Is(err, ErrNoRunner) {
+		t.Errorf("SpawnOn(1) on one runner: %v", err)
+	}
 	before := e.Snapshot()
 	mustRun(t, e)
 	want := []TaskInfo{
-		{ID: wid, State: Queued, Polls: 1, Wakes: 2},
-		{ID: rid, State: Running, Polls: 1},
-		{ID: qid, State: Queued},
+		{ID: wid, State: Queued, Polls: 1, Wakes: 2}, // CPU: runner 0's index
+		{ID: rid, Name: "reader", State: Running, Polls: 1},
+		{ID: qid, Name: "queued", State: Queued, CPU: -1}, // never polled
 	}
 	if !slices.Equal(snap, want) {
 		t.Errorf("snapshot %+v, want %+v", snap, want)

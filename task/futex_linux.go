@@ -15,12 +15,13 @@ const (
 	futexWakePrivate = 1 | 128 // FUTEX_WAKE | FUTEX_PRIVATE_FLAG
 )
 
-// futexWait blocks the calling thread while *addr == val, until a
-// futexWake of addr or, if timeout >= 0, until timeout has passed; it may
+// FutexWait is the default WaitFunc: futex(addr, FUTEX_WAIT_PRIVATE, val,
+// timeout). It blocks the calling thread while *addr == val, until a
+// FUTEX_WAKE of addr or, if timeout >= 0, until timeout has passed; it may
 // also return early (a signal, or *addr != val already). It goes through
 // syscall.Syscall6, so the runtime hands the processor to other goroutines
 // while the thread waits.
-func futexWait(addr *uint32, val uint32, timeout time.Duration) {
+func FutexWait(addr *uint32, val uint32, timeout time.Duration) {
 	var ts syscall.Timespec
 	var tsp unsafe.Pointer // nil: no timeout
 	if timeout >= 0 {

@@ -137,14 +137,15 @@ func polls(fn func(n int, cx *Context) bool) *pollFunc { return &pollFunc{fn: fn
 // polled. Outside Run every wake is shared, so the tasks these polls wake
 // wait in the run queue for the next runBatch.
 func runBatch(e *Executor) int {
-	e.takeBatch()
+	r := e.runners[0]
+	r.takeBatch()
 	n := 0
 	for {
-		slot, t := e.popRun()
+		slot, t := r.popRun()
 		if t == nil {
 			return n
 		}
-		e.poll(slot, t)
+		r.poll(slot, t)
 		n++
 	}
 }
@@ -153,7 +154,7 @@ func runBatch(e *Executor) int {
 // list (the tasks must still be in the table: call it before Run ends).
 func queuedCount(e *Executor) int {
 	n := 0
-	for next := atomic.LoadUint32(&e.q.head); next != 0; next = e.entry(uint64(next - 1)).hdr.link {
+	for next := atomic.LoadUint32(&e.runners[0].head); next != 0; next = e.entry(uint64(next - 1)).hdr.link {
 		if n++; n > e.max {
 			panic("the run queue's list has a cycle")
 		}

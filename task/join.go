@@ -99,11 +99,16 @@ func (s Spawner) executor() *Executor   { return s.e }
 // value. It fails as Executor.Spawn does. Executor.Spawn is the cheaper
 // way to start a task whose result nobody awaits: it allocates no handle.
 func Spawn[T any](s SpawnTarget, f Future[T]) (*JoinHandle[T], error) {
+	return SpawnNamed(s, "", f)
+}
+
+// SpawnNamed is Spawn with a name for the task, as Executor.SpawnNamed.
+func SpawnNamed[T any](s SpawnTarget, name string, f Future[T]) (*JoinHandle[T], error) {
 	if f == nil {
 		return nil, ErrNilFuture
 	}
 	h := &JoinHandle[T]{}
-	id, err := s.executor().Spawn(&joinTask[T]{f: f, h: h})
+	id, err := s.executor().SpawnNamed(name, &joinTask[T]{f: f, h: h})
 	if err != nil {
 		return nil, err
 	}

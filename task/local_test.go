@@ -168,7 +168,7 @@ func TestLocalAndRemoteWakes(t *testing.T) {
 // runListLen returns the length of e's run list (on Run's goroutine).
 func runListLen(e *Executor) int {
 	n := 0
-	for next := e.runHead; next != 0; next = e.entry(uint64(next - 1)).link {
+	for next := e.runners[0].runHead; next != 0; next = e.entry(uint64(next - 1)).link {
 		if n++; n > e.max+1 {
 			return n // a cycle: the caller's bound fails
 		}

@@ -32,9 +32,10 @@ func ReportTo(w io.Writer) func(*TaskPanic) {
 }
 
 // SetPanicHandler sets the function that receives the panics of tasks; nil
-// restores the default, ReportTo(os.Stderr). It is called on Run's
-// goroutine, after the panicking task has been removed. If it panics
-// itself, Run ends with that panic.
+// restores the default, ReportTo(os.Stderr). It is called on the goroutine
+// of the task's runner, after the panicking task has been removed. If it
+// panics itself, that runner's Run ends with that panic, and the executor
+// stops.
 func (e *Executor) SetPanicHandler(h func(*TaskPanic)) {
 	if h == nil {
 		h = ReportTo(os.Stderr)
@@ -45,28 +46,28 @@ func (e *Executor) SetPanicHandler(h func(*TaskPanic)) {
 }
 
 // runIsolated runs runReadyTasks. If a task's Poll panics, it recovers
-// and returns the task's slot and the panic, and Run removes the task and
+// and returns the task's slot and the panic, and run removes the task and
 // calls it again; so there is one deferred recover per panic rather than
 // one per poll. A panic outside a poll (in the idle function, say) is not
 // recovered.
-func (e *Executor) runIsolated() (slot uint64, p *TaskPanic) {
+func (r *runner) runIsolated() (slot uint64, p *TaskPanic) {
 	normal := false
 	defer func() {
-		if normal || e.polling == 0 {
+		if normal || r.polling == 0 {
 			return // not a task's panic: let it go on
 		}
 		v := recover()
 		if v == nil {
 			// Only runtime.Goexit unwinds without a panic value (panic(nil)
 			// recovers a *runtime.PanicNilError). It cannot be stopped;
-			// Run's deferred shutdown runs as it unwinds.
+			// run's deferred leave runs as it unwinds.
 			v = "runtime.Goexit called by the task"
 		}
-		slot = e.polling - 1
-		e.polling = 0
-		p = &TaskPanic{ID: e.entry(slot).id, Value: v, Stack: debug.Stack()}
+		slot = r.polling - 1
+		storeRelease64(&r.polling, 0)
+		p = &TaskPanic{ID: r.entry(slot).id, Value: v, Stack: debug.Stack()}
 	}()
-	e.runReadyTasks()
+	r.runReadyTasks()
 	normal = true
 	return 0, nil
 }

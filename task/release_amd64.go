@@ -13,3 +13,10 @@ package task
 func storeRelease32(p *uint32, v uint32) {
 	*p = v
 }
+
+// storeRelease64 is storeRelease32 for a uint64.
+//
+//go:nosplit
+func storeRelease64(p *uint64, v uint64) {
+	*p = v
+}

@@ -12,3 +12,10 @@ import "sync/atomic"
 func storeRelease32(p *uint32, v uint32) {
 	atomic.StoreUint32(p, v)
 }
+
+// storeRelease64 is storeRelease32 for a uint64.
+//
+//go:nosplit
+func storeRelease64(p *uint64, v uint64) {
+	atomic.StoreUint64(p, v)
+}

@@ -21,27 +21,51 @@ func newTaskID() TaskID { return TaskID(atomic.AddUint64(&lastID, 1)) }
 // directory has a pointer per 255 allowed tasks (512 KiB at this limit).
 const MaxTasks = 1 << 24
 
-// Slot states.
+// Slot states, in the low byte of entry.flags.
 const (
 	slotFree     = iota
-	slotLive     // waiting or queued
-	slotRunning  // being polled
-	slotDraining // finished while queued: its slot waits until Run takes it (see finish)
+	slotLive     // waiting, queued or being polled
+	slotDraining // finished while queued: its slot waits until its runner takes it (see finish)
 )
 
-// entry is one slot of the task table: the post's Task, plus what the
-// executor keeps about it. Only Run's goroutine writes polls, queued and,
-// while the slot is live, link; Spawn and finish write the rest under
-// the mutex (see Executor).
-type entry struct {
-	fut    Future[struct{}]
-	hdr    *header // nil when free; the task's Wakers are Waker{hdr}: the waker cache
-	id     TaskID
-	polls  uint64
-	link   uint32 // slot+1 of the next entry in the free list or the run list, 0 at the end
-	state  uint8
-	queued bool // in the run list (see local.go)
+// entry.flags: the slot state, whether the task is in its runner's run
+// list, and the CPU that last polled it.
+const (
+	slotStateMask = 0xff
+	inRunList     = 1 << 8 // in the run list (see local.go)
+	cpuShift      = 16
+	cpuMask       = 0xffff << cpuShift // CPU+1; 0 until the first poll
+)
+
+// cpuFlags returns cpu as entry.flags keeps it: cpu+1 in the high half,
+// 0 (unknown) for a negative cpu or one beyond 16 bits.
+func cpuFlags(cpu int) uint32 {
+	if cpu < 0 || cpu >= 0xffff {
+		return 0
+	}
+	return uint32(cpu+1) << cpuShift
 }
+
+// entry is one slot of the task table: the post's Task, plus what the
+// executor keeps about it. Only the task's runner writes polls, link and
+// the flags' run-list bit and CPU; Spawn and finish write the rest under
+// the mutex (see Executor). Snapshot, which may run on another
+// runner, loads polls and flags atomically; the runner stores them with
+// release stores (plain MOVs on amd64), so keeping them readable costs
+// nothing.
+type entry struct {
+	fut   Future[struct{}]
+	hdr   *header // nil when free; the task's Wakers are Waker{hdr}: the waker cache
+	id    TaskID
+	polls uint64
+	link  uint32 // slot+1 of the next entry in the free list or the run list, 0 at the end
+	flags uint32 // slot state | inRunList | CPU (see above)
+}
+
+// queued reports whether the task is in its runner's run list.
+//
+//go:nosplit
+func (t *entry) queued() bool { return t.flags&inRunList != 0 }
 
 // chunkSize is the number of entries per table chunk: a power of two, so
 // that finding an entry is a shift and a mask (Run does it a few times per
@@ -57,12 +81,14 @@ const chunkSize = 128
 type chunk [chunkSize]entry
 
 // entry returns slot's entry, or nil if its chunk was never allocated or
-// the slot is beyond the limit. It has no bounds check that could panic:
-// Wake's local path calls it (see local.go).
+// the slot is beyond the limit.
+func (e *Executor) entry(slot uint64) *entry { return entryIn(e.dir, slot) }
+
+// entryIn is entry on the table's directory dir. It has no bounds check
+// that could panic: Wake's local path calls it (see local.go).
 //
 //go:nosplit
-func (e *Executor) entry(slot uint64) *entry {
-	dir := e.dir
+func entryIn(dir []*chunk, slot uint64) *entry {
 	i := slot / chunkSize
 	if i >= uint64(len(dir)) {
 		return nil

@@ -28,7 +28,7 @@ func newFakeTimers() (*Timers, *fakeClock) {
 // recorded in order: each is a task header of its own in slot i, all
 // sharing one run queue.
 type wakeLog struct {
-	q    *runQueue
+	q    *runner
 	hdrs []*header
 }
 

@@ -6,8 +6,8 @@ import (
 )
 
 // Timers is a timer queue: the deadlines that tasks wait for (Timer,
-// Ticker) with the Wakers to wake, on one monotonic clock. Each Executor
-// has one and drives it: before each batch of 64 polls Run calls Fire,
+// Ticker) with the Wakers to wake, on one monotonic clock. Each runner of
+// an Executor has one and drives it: before each batch of 64 polls Run calls Fire,
 // which wakes the tasks whose deadlines have passed, and when no task is
 // runnable it passes Next, the earliest deadline, to its idle function, so
 // that the idle can sleep until then and no longer.
@@ -40,10 +40,12 @@ import (
 //
 // A timer is made on a queue (Sleep and NewTicker make theirs on the
 // default one) and reads that queue's clock, but it joins the queue of
-// the executor whose task polls it, which the Context carries, when that
-// queue runs on the same clock: an executor's own queue runs on the
-// default clock, so Sleep in a task arms on its executor's queue. Two
-// executors in two goroutines thus never share a queue. A timer whose
+// the runner whose task polls it, which the Context carries, when that
+// queue runs on the same clock: a runner's own queue runs on the default
+// clock, so Sleep in a task arms on its runner's queue. Two executors, or
+// two runners of one, in two goroutines thus never share a queue, and
+// since a task never leaves its runner (runner.go), neither do its
+// timers. A timer whose
 // clock differs from its executor's (a fake clock in a test, without
 // Executor.SetTimers) stays on the queue it was made on, and so does one
 // polled by hand (NewContext carries no queue).
@@ -51,11 +53,11 @@ import (
 // # Concurrency
 //
 // Timers is not safe for concurrent use, and needs no lock because it is
-// used from one goroutine only: its executor's, in the tasks' polls and
-// in Run. Creating a Timer or Ticker (Sleep, At, NewTicker, the
+// used from one goroutine only: its runner's, in the tasks' polls and in
+// Run. Creating a Timer or Ticker (Sleep, At, NewTicker, the
 // package-level Sleep and NewTicker) only reads the clock, and may be done
 // anywhere; so may Now. Everything else (polling, Cancel, Stop, Fire,
-// Next, Len) must happen on the executor's goroutine, or while it is not
+// Next, Len) must happen on the runner's goroutine, or while it is not
 // running. Nothing of it may be called from an interrupt handler: arming
 // a timer stores pointers. The race detector reports other uses, as the
 // accesses are plain loads and stores (TestTimersRaceDetected).
@@ -190,11 +192,13 @@ func Sleep(d time.Duration) *Timer { return DefaultTimers().Sleep(d) }
 func NewTicker(period time.Duration) *Ticker { return DefaultTimers().NewTicker(period) }
 
 // SetTimers makes q the timer queue that Run fires and whose next deadline
-// it passes to the idle function, instead of the executor's own (nil
+// it passes to the idle function, instead of the runner's own (nil
 // restores the own one, which runs on the default clock as of
-// NewExecutor). Call it before Run, which reads it once, when it starts.
-// The executor's tasks must keep time on q's clock (q.Sleep, q.At,
-// q.NewTicker), and no other executor may drive q at the same time.
+// NewExecutor). It is for an executor of one runner: Run fails with
+// ErrSharedTimers on one of several, whose runners cannot share a queue.
+// Call it before Run, which reads it once, when it starts. The executor's
+// tasks must keep time on q's clock (q.Sleep, q.At, q.NewTicker), and no
+// other executor may drive q at the same time.
 func (e *Executor) SetTimers(q *Timers) {
 	e.mu.Lock()
 	e.timers = q
@@ -202,13 +206,14 @@ func (e *Executor) SetTimers(q *Timers) {
 }
 
 // Timers returns the timer queue that Run fires: the one given to
-// SetTimers, or the executor's own. Its Now is the clock of the deadlines
-// the idle function is given.
+// SetTimers, or the own one of the executor's first runner (each runner
+// has its own; Context.Timers gives a task its runner's). Its Now is the
+// clock of the deadlines the idle function is given.
 func (e *Executor) Timers() *Timers {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.timers != nil {
 		return e.timers
 	}
-	return e.ownTimers
+	return e.runners[0].ownTimers
 }

@@ -3,27 +3,28 @@ package task
 import "sync/atomic"
 
 // header is the part of a task that its Wakers point to: the post's
-// TaskWaker. It is allocated once, when the task is spawned (32 bytes),
+// TaskWaker. It is allocated once, when the task is spawned (48 bytes),
 // and the executor drops its own reference when the task ends; the
 // garbage collector frees it when the last Waker copy is gone (it never
 // moves: Go's heap objects do not move). It holds no pointer to the
-// task's future, so an old Waker keeps 32 bytes alive, not the task.
+// task's future, so an old Waker keeps 48 bytes alive, not the task.
 //
 // A Wake writes only integers here (state, link, dupWakes): no pointer, so
 // no write barrier, which interrupt context must not run.
 type header struct {
-	q        *runQueue // the executor's run queue; immutable
-	state    uint32    // atomic: queuedBit | doneBit
-	slot     uint32    // the task's slot in the table; immutable
-	link     uint32    // run queue link (see runQueue), written by the owner of queuedBit
-	dups     uint32    // duplicate wakes counted on Run's goroutine (local.go)
-	dupWakes uint64    // atomic: the other wakes that found the task already queued
+	r        *runner // the task's runner, its home (runner.go); immutable
+	state    uint32  // atomic: queuedBit | doneBit
+	slot     uint32  // the task's slot in the table; immutable
+	link     uint32  // run queue link (see runqueue.go), written by the owner of queuedBit
+	dups     uint32  // duplicate wakes counted on the runner's goroutine (local.go); loaded by Snapshot
+	dupWakes uint64  // atomic: the other wakes that found the task already queued
+	name     string  // SpawnNamed's; immutable
 }
 
 // Task state bits.
 const (
 	// queuedBit is set by the wake that queues the task (or by Spawn),
-	// and cleared by Run when it takes the task out of the run queue,
+	// and cleared by its runner when it takes the task out of the run queue,
 	// before polling it. While it is set the task is in the run queue or
 	// about to be, exactly once, and its link belongs to whoever set it.
 	queuedBit = 1 << 0
@@ -44,30 +45,32 @@ type Waker struct {
 }
 
 // Wake schedules the task for polling: if the task has not finished and is
-// not already queued, it queues it. It never blocks, never allocates and
-// stores no pointers, so it may be called from any goroutine and from an
-// interrupt handler running on a stack the Go runtime does not know: it is
-// //go:nosplit and calls only functions that obey the same rules
-// (onOwnStack, wakeLocal, runQueue.push).
+// not already queued, it queues it on its runner. It never blocks, never
+// allocates and stores no pointers, so it may be called from any goroutine
+// and from an interrupt handler running on a stack the Go runtime does
+// not know: it is //go:nosplit and calls only functions that obey the
+// same rules (onOwnStack, wakeLocal, runner.push).
 //
-// A wake made by a task of the same executor, on Run's goroutine, takes
-// the local path (local.go): no locked instruction. Any other (another
-// goroutine, an interrupt handler) takes the shared one: a wake of a task
-// already queued is one load of its state and the count of duplicates (an
-// atomic add), since the coming poll will see what it announces; the
-// first wake after a poll sets queuedBit with one compare-and-swap and
-// pushes the task with one more (see runQueue). Either way a wake that
-// arrives while the task is being polled queues it again, so it is polled
-// once more after the current poll (a wake is never lost), and waking a
+// A wake made by a task of the same runner, on its goroutine, takes the
+// local path (local.go): no locked instruction. Any other (a task of
+// another runner, another goroutine, an interrupt handler on any CPU)
+// takes the shared one: a wake of a task already queued is one load of
+// its state and the count of duplicates (an atomic add), since the coming
+// poll will see what it announces; the first wake after a poll sets
+// queuedBit with one compare-and-swap and pushes the task onto its
+// runner's run queue with one more (see runqueue.go), then wakes the
+// runner if it is parked (see idle.go). Either way a wake that arrives
+// while the task is being polled queues it again, so it is polled once
+// more after the current poll (a wake is never lost), and waking a
 // finished task does nothing.
 //
 // A waker on another goroutine or CPU must publish its event with a
 // sync/atomic operation (or anything else that is a full barrier) before
 // calling Wake: Wake's first access is a load of the task's state, and x86
 // lets a load pass an earlier plain store, so after a plain or release
-// store the load may find the task queued while Run, which clears the bit
-// and fences before polling, does not yet see the event. Run's own tasks
-// need nothing: their wakes are ordered by the program.
+// store the load may find the task queued while the runner, which clears
+// the bit and fences before polling, does not yet see the event. The
+// runner's own tasks need nothing: their wakes are ordered by the program.
 //
 //go:nosplit
 func (w Waker) Wake() {
@@ -75,8 +78,9 @@ func (w Waker) Wake() {
 	if h == nil {
 		return
 	}
-	if g := atomic.LoadUintptr(&h.q.owner); g != 0 && onOwnStack(g) {
-		h.q.e.wakeLocal(h)
+	r := h.r
+	if g := atomic.LoadUintptr(&r.owner); g != 0 && onOwnStack(g) {
+		r.wakeLocal(h)
 		return
 	}
 	s := atomic.LoadUint32(&h.state)
@@ -89,7 +93,7 @@ func (w Waker) Wake() {
 			return
 		}
 		if atomic.CompareAndSwapUint32(&h.state, s, s|queuedBit) {
-			h.q.push(h)
+			r.push(h)
 			return
 		}
 		// Another wake queued it, or it finished: look again.

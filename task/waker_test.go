@@ -11,12 +11,12 @@ import (
 // testHeaders returns n task headers on a run queue of their own, in
 // slots 0 to n-1, as Spawn would make them but not queued, for driving
 // wakers without an executor.
-func testHeaders(t testing.TB, n int) ([]*header, *runQueue) {
+func testHeaders(t testing.TB, n int) ([]*header, *runner) {
 	t.Helper()
-	q := new(runQueue)
+	q := new(runner)
 	hs := make([]*header, n)
 	for i := range hs {
-		hs[i] = &header{q: q, slot: uint32(i)}
+		hs[i] = &header{r: q, slot: uint32(i)}
 	}
 	return hs, q
 }
@@ -24,7 +24,7 @@ func testHeaders(t testing.TB, n int) ([]*header, *runQueue) {
 // popAll takes q's tasks as Run does (takeBatch): it empties the stack,
 // reads the links, clears the queued bits, and returns the slots (plus
 // one, so that slot 0 reads 1) in push order.
-func popAll(q *runQueue, hs []*header) []uint64 {
+func popAll(q *runner, hs []*header) []uint64 {
 	var got []uint64
 	for next := atomic.SwapUint32(&q.head, 0); next != 0; {
 		h := hs[next-1]

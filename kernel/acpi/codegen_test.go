@@ -1,13 +1,11 @@
 package acpi
 
 import (
-	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"gokernel/tools/codegen"
 )
 
 // codegenMain uses every exported function of the package from another
@@ -151,13 +149,13 @@ func TestCodegen(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a program with the go command")
 	}
-	prog, checker := buildCodegen(t)
+	prog, _ := codegen.Build(t, codegenMain, "")
 
 	var roots []string
 	for _, r := range pureRoots {
 		roots = append(roots, "gokernel/kernel/acpi."+r)
 	}
-	out, code := runChecker(t, checker, prog, roots)
+	out, code := codegen.Ring0CheckResult(t, prog, roots...)
 	if code != 0 {
 		t.Fatalf("ring0check (pure functions): exit %d\n%s", code, out)
 	}
@@ -166,7 +164,7 @@ func TestCodegen(t *testing.T) {
 	}
 	t.Logf("pure functions: %s", out)
 
-	out, code = runChecker(t, checker, prog, []string{"gokernel/kernel/acpi.Walk", "main.physView"})
+	out, code = codegen.Ring0CheckResult(t, prog, "gokernel/kernel/acpi.Walk", "main.physView")
 	if code != 1 {
 		t.Fatalf("ring0check (Walk): exit %d, want 1 (the Reader call)\n%s", code, out)
 	}
@@ -178,63 +176,4 @@ func TestCodegen(t *testing.T) {
 		t.Fatalf("ring0check (Walk): the violation is not the Reader call in view\n%s", out)
 	}
 	t.Logf("Walk: %s", out)
-}
-
-// buildCodegen builds codegenMain (in directory codegencheck of this
-// package, through -overlay, so nothing is written to the tree) and
-// tools/ring0check, and returns their paths.
-func buildCodegen(t *testing.T) (prog, checker string) {
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command:", err)
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	moduleRoot := filepath.Join(wd, "..", "..")
-	if _, err := os.Stat(filepath.Join(moduleRoot, "tools", "ring0check")); err != nil {
-		t.Skip("tools/ring0check not found:", err)
-	}
-	tmp := t.TempDir()
-	mainGo := filepath.Join(tmp, "main.go")
-	if err := os.WriteFile(mainGo, []byte(codegenMain), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	overlay, _ := json.Marshal(map[string]map[string]string{
-		"Replace": {filepath.Join(wd, "codegencheck", "main.go"): mainGo},
-	})
-	overlayFile := filepath.Join(tmp, "overlay.json")
-	if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	build := func(dir string, args ...string) {
-		t.Helper()
-		cmd := exec.Command(goCmd, append([]string{"build"}, args...)...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0", "GOFLAGS=")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	}
-	prog = filepath.Join(tmp, "prog")
-	build(wd, "-overlay", overlayFile, "-o", prog, "./codegencheck")
-	checker = filepath.Join(tmp, "ring0check")
-	build(moduleRoot, "-o", checker, "./tools/ring0check")
-	return prog, checker
-}
-
-// runChecker runs ring0check on prog with roots and returns its output
-// and exit code.
-func runChecker(t *testing.T, checker, prog string, roots []string) (string, int) {
-	t.Helper()
-	cmd := exec.Command(checker, "-roots", strings.Join(roots, ","), "-vectors", "", prog)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
-			return string(out), ee.ExitCode()
-		}
-		t.Fatalf("ring0check: %v\n%s", err, out)
-	}
-	return string(out), 0
 }

@@ -19,6 +19,7 @@ package bkl
 
 import (
 	"gokernel/kernel/cpu"
+	"gokernel/kernel/mem"
 	"gokernel/kernel/spin"
 	"gokernel/kernel/tlb"
 )
@@ -52,7 +53,7 @@ func Exit() {
 		return
 	}
 	depth[me] = 0
-	tlb.Release()
+	mem.Flush()
 	lock.Release(me)
 }
 
@@ -66,7 +67,7 @@ func Drop() uint32 {
 	d := depth[me]
 	if d > 0 {
 		depth[me] = 0
-		tlb.Release()
+		mem.Flush()
 		lock.Release(me)
 	}
 	return d

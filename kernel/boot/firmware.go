@@ -4,12 +4,15 @@ import (
 	"gokernel/arch"
 	"gokernel/kernel/acpi"
 	"gokernel/kernel/console"
+	"gokernel/kernel/dev/acpipm"
+	"gokernel/kernel/machine"
 	"gokernel/kernel/mem"
 )
 
 // The ACPI tables the kernel needs before the Go runtime runs: the MADT
 // (interrupt controllers), the FADT (the PM timer, the 8042 flag) and the
-// HPET table. kernel/acpi parses them without allocating; the ring-3
+// HPET table; and the MCFG (the PCI Express configuration windows), kept
+// for the PCI code in ring 3 (MCFG). kernel/acpi parses them without allocating; the ring-3
 // firmware prober (kernel/firmware, u-root's parsers) reads them again
 // later for the machine's name and the shell.
 
@@ -19,7 +22,9 @@ var (
 	madt     acpi.MADT
 	fadt     acpi.FADT
 	hpetTab  acpi.HPET
+	mcfg     acpi.MCFG
 	haveMADT bool
+	haveMCFG bool
 	haveFADT bool
 	haveHPET bool
 )
@@ -48,9 +53,53 @@ func Firmware() {
 	if b := table("FACP"); b != nil {
 		haveFADT = parsed("FADT", acpi.ParseFADT(b, &fadt))
 	}
+	if haveFADT {
+		softOff()
+	}
 	if b := table("HPET"); b != nil {
 		haveHPET = parsed("HPET table", acpi.ParseHPET(b, &hpetTab))
 	}
+	if b := table("MCFG"); b != nil {
+		haveMCFG = parsed("MCFG", acpi.ParseMCFG(b, &mcfg))
+	}
+}
+
+// MCFG returns the PCI Express configuration windows the firmware lists,
+// and false without a usable MCFG (then only the configuration ports
+// reach PCI). For ring 3: the table is read once, at boot.
+func MCFG() (*acpi.MCFG, bool) { return &mcfg, haveMCFG }
+
+// softOff finds how to switch the machine off for the shell's poweroff:
+// the PM1 control ports from the FADT and SLP_TYPa and SLP_TYPb from the
+// DSDT's \_S5 package (ACPI 6.5 §7.4.2.6), and hands them to
+// kernel/machine. Only what is missing gets a line: a DSDT whose \_S5 is
+// a method needs an AML interpreter (kernel/acpi FindS5).
+//
+//go:nosplit
+func softOff() {
+	a, b := fadt.PM1aControl, fadt.PM1bControl
+	if a.Address == 0 || a.Space != acpi.SpaceIO || a.Address > 0xffff ||
+		(b.Address != 0 && (b.Space != acpi.SpaceIO || b.Address > 0xffff)) {
+		console.Line("acpi: no PM1 control ports in the FADT; poweroff cannot switch off")
+		return
+	}
+	hdr := readPhys(fadt.DSDT, 8)
+	if len(hdr) < 8 {
+		console.Line("acpi: no DSDT; poweroff cannot switch off")
+		return
+	}
+	n := uint64(hdr[4]) | uint64(hdr[5])<<8 | uint64(hdr[6])<<16 | uint64(hdr[7])<<24
+	typA, typB, err := acpi.FindS5(readPhys(fadt.DSDT, n))
+	if err != acpi.OK && err != acpi.ErrChecksum {
+		console.WriteString("acpi: DSDT: ")
+		console.WriteString(err.Error())
+		console.Line("; poweroff cannot switch off")
+		return
+	}
+	machine.SetSoftOff(acpipm.Registers{
+		PM1a: uint16(a.Address), PM1b: uint16(b.Address), TypA: typA, TypB: typB,
+		SMICommand: uint16(fadt.SMICommand), ACPIEnable: fadt.ACPIEnable,
+	})
 }
 
 // parsed reports whether a table is usable, with a warning if it is not,

@@ -9,6 +9,10 @@ import (
 	"gokernel/kernel/mem"
 )
 
+// bootIRQTable is Interrupts' snapshot of the lines, kept off its nosplit
+// stack (irq.Table is larger than the 792 bytes a nosplit chain may use).
+var bootIRQTable irq.Table
+
 // Interrupts chooses the interrupt controller and prints the "apic:" line:
 // the local APIC and the I/O APICs the MADT lists, with the 8259s masked,
 // or the 8259s when apic=off, when there is no usable MADT, no I/O APIC
@@ -34,8 +38,8 @@ func Interrupts() {
 			console.Line(" does not answer; skipped")
 		}
 	}
-	var t irq.Table
-	irq.Snapshot(&t)
+	t := &bootIRQTable
+	irq.Snapshot(t)
 	if t.IOAPICs == 0 {
 		usePIC("no I/O APIC answers")
 		return

@@ -123,7 +123,7 @@ func (e Error) String() string {
 	case ErrAlign:
 		return "a segment's address and file offset disagree modulo the page size"
 	case ErrAddress:
-		return "a segment lies outside 0x10000-0x100000000, where programs go (the kernel and its areas are elsewhere)"
+		return "a segment lies outside 0x10000-0x80000000, where programs go (the kernel and its areas are elsewhere)"
 	case ErrOverlap:
 		return "two segments overlap"
 	case ErrEntry:
@@ -134,10 +134,11 @@ func (e Error) String() string {
 
 // The range a program's segments must lie in: above the first 64 KiB
 // (Linux's default vm.mmap_min_addr, so that page 0 and its neighbours
-// stay unmapped) and below the kernel's mmap area (kernel/mem.UserMin).
+// stay unmapped) and below the area where ring 3's drivers get device
+// memory (kernel/mem.DeviceArea, 2 GiB), itself below the mmap area.
 const (
 	MinAddr = 0x10000
-	MaxAddr = 0x1_0000_0000
+	MaxAddr = 0x8000_0000
 )
 
 //go:nosplit

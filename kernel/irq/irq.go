@@ -10,7 +10,8 @@
 // Vectors: ISA line n arrives as Base+n with either controller (the I/O
 // APIC is programmed to keep the PIC's numbering), the local APIC timer as
 // TimerVector, its error and spurious interrupts as ErrorVector and
-// SpuriousVector.
+// SpuriousVector, and the vectors handed out for message-signalled
+// interrupts from MSIBase on (msi.go).
 //
 // Ring 0: everything here runs with interrupts disabled on the kernel
 // stack, under the ring-0 rules (//go:nosplit, no allocation, no write
@@ -84,6 +85,9 @@ func Interrupt(f *arch.Frame, v uint8) {
 	case v == TimerVector && ctrl == APIC:
 		tick(f)
 		lapic.EOI()
+		return
+	case v >= MSIBase && v < MSIBase+MSICount && ctrl == APIC:
+		msi(v)
 		return
 	case v >= Base && v < Base+16:
 	default:

@@ -12,6 +12,8 @@ type Table struct {
 	Spurious7, Spurious15   uint64
 	IOAPICs                 int
 	IOAPICPins              [ioapic.MaxChips]uint32
+	MSIVectors              int              // handed out, from MSIBase
+	MSICounts               [MSICount]uint64 // interrupts by MSI vector
 }
 
 // Snapshot fills t. Ring 0.
@@ -28,6 +30,10 @@ func Snapshot(t *Table) {
 	t.IOAPICs = nchips
 	for i := 0; i < nchips && i < len(chips); i++ {
 		t.IOAPICPins[i] = chips[i].Pins
+	}
+	t.MSIVectors = int(msiNext)
+	for i := 0; i < MSICount; i++ {
+		t.MSICounts[i] = counts[MSIBase+i]
 	}
 }
 

@@ -1,8 +1,9 @@
 // Package kcall is the kernel's private call: system call number 4096,
 // which no Linux uses, for the few things the kernel's own Go program asks
 // of the ring-0 core that Linux has no call for (wait for an interrupt,
-// enable an interrupt line, read physical memory, counters, reboot, and
-// the fault reporter's hand-shake), and, in test mode only, the test
+// enable an interrupt line, read physical memory, counters, reboot, the
+// fault reporter's hand-shake, and a PCI device's registers, DMA memory
+// and interrupt vector for the drivers in ring 3), and, in test mode only, the test
 // operations that make the kernel fault on purpose.
 //
 // RDI selects the operation; RSI, RDX and R10 are its arguments (not RCX,
@@ -35,7 +36,7 @@ type Op uint64
 const (
 	FaultWait     Op = 1  // the fault reporter waits for a kernel fault
 	FaultDone     Op = 2  // the fault reporter printed its part: stop
-	WaitIRQ       Op = 3  // wait until the next hardware interrupt, or RSI ns (0: no limit)
+	WaitIRQ       Op = 3  // wait until the next hardware interrupt, or RSI ns (0: no limit); RDX a park word to wait on while it holds R10 (0: none)
 	EnableIRQ     Op = 4  // enable interrupt line RSI (only lines with a handler)
 	KernelStats   Op = 5  // copy Stats to the buffer at RSI
 	ReadPhys      Op = 6  // copy R10 bytes of physical memory at RSI to the buffer at RDX
@@ -44,6 +45,10 @@ const (
 	SyscallCounts Op = 9  // copy the system-call counts (sys.Counts) to the buffer at RSI, RDX bytes
 	IRQTable      Op = 10 // copy the interrupt lines (irq.Table) to the buffer at RSI
 	CPUTable      Op = 11 // copy the CPUs (CPUs) to the buffer at RSI
+	MapDevice     Op = 12 // map RDX bytes of device registers at physical RSI; RAX the address
+	AllocDMA      Op = 13 // RSI zeroed contiguous pages for a device, RDX flags; RAX virtual, RDX physical
+	AllocVector   Op = 14 // an MSI vector; RAX the vector, RDX the APIC ID to send it to
+	PowerOff      Op = 15 // switch the machine off (ACPI S5); returns only on failure
 )
 
 // Test operations, served only in test mode (test=NAME on the command
@@ -58,6 +63,8 @@ const (
 	TestTickRace    Op = 106 // stop the tick with a tick pending; RAX ticks, RDX ns
 	TestCalibrate   Op = 107 // measure the TSC against clock source RSI; RAX Hz
 	TestBadReturn   Op = 108 // make this call's IRETQ back to ring 3 fault (a null SS)
+	TestLockOrder   Op = 109 // take the mm lock while holding a deeper one
+	TestLockSwitch  Op = 110 // switch threads with the mm lock held
 )
 
 // handler serves an operation in ring 0 and returns RAX: 0 or a result,
@@ -77,7 +84,7 @@ type op struct {
 var ops = [...]op{
 	FaultWait:     {"fault-wait", faultWait, false, "the fault reporter's thread waits here for a kernel fault"},
 	FaultDone:     {"fault-done", faultDone, false, "the reporter printed its part of a kernel fault: stop the machine"},
-	WaitIRQ:       {"wait-irq", waitIRQ, false, "the executor's idle: block until an interrupt, or RSI ns"},
+	WaitIRQ:       {"wait-irq", waitIRQ, false, "the executor's idle: block until an interrupt, RSI ns, or a FUTEX_WAKE of the park word at RDX (only while it holds R10)"},
 	EnableIRQ:     {"enable-irq", enableIRQ, false, "enable interrupt line RSI, if the kernel has a handler for it"},
 	KernelStats:   {"kernel-stats", kernelStats, false, "copy the ring-0 counters (Stats) to RSI"},
 	ReadPhys:      {"read-phys", readPhys, false, "copy R10 bytes of physical memory at RSI to RDX (firmware tables)"},
@@ -86,6 +93,10 @@ var ops = [...]op{
 	SyscallCounts: {"syscall-counts", syscallCounts, false, "copy the system-call counts to RSI, RDX bytes"},
 	IRQTable:      {"irq-table", irqTable, false, "copy the interrupt lines, their routes and counts to RSI"},
 	CPUTable:      {"cpu-table", cpuTable, false, "copy each CPU's APIC ID and counters to RSI"},
+	MapDevice:     {"map-device", mapDevice, false, "map RDX bytes of device registers at physical RSI, uncached, into the device area (not RAM, not the kernel's devices)"},
+	AllocDMA:      {"alloc-dma", allocDMA, false, "RSI zeroed, physically contiguous pages for a device (RDX 1: below 4 GiB); RAX virtual, RDX physical address"},
+	AllocVector:   {"alloc-vector", allocVector, false, "an MSI/MSI-X vector routed to the boot CPU; RAX the vector, RDX its APIC ID"},
+	PowerOff:      {"poweroff", powerOff, false, "switch the machine off: ACPI S5; ENODEV without \\_S5, EIO if it stays on"},
 
 	TestPageFault:   {"test-page-fault", testPageFault, true, "read an unmapped kernel address in ring 0"},
 	TestStackOverfl: {"test-stack-overflow", testStackOverflow, true, "overflow the kernel stack: a double fault"},
@@ -96,6 +107,8 @@ var ops = [...]op{
 	TestTickRace:    {"test-tick-race", testTickRace, true, "stop the 8254's tick with a tick pending; RAX ticks, RDX ns"},
 	TestCalibrate:   {"test-calibrate", testCalibrate, true, "measure the TSC's frequency against clock source RSI"},
 	TestBadReturn:   {"test-bad-return", testBadReturn, true, "make the IRETQ back to ring 3 fault, as a non-canonical RIP does on real CPUs"},
+	TestLockOrder:   {"test-lock-order", testLockOrder, true, "take the mm lock (level 1) while holding a level-2 lock: the order check reports it"},
+	TestLockSwitch:  {"test-lock-switch", testLockSwitch, true, "yield with the mm lock held: the switch check reports it"},
 }
 
 // Dispatch serves the private call whose frame is f: it runs the

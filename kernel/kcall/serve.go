@@ -44,13 +44,34 @@ func faultDone(*arch.Frame) uint64 {
 // between the check and the halt is lost. The timeout is the executor's
 // next timer: the timer interrupt ends the wait then.
 //
+// With a park word (RDX not 0) it is also the executor's WaitFunc for a
+// runner that parks (task/idle.go, "The park word"): the wait starts only
+// if the word still holds R10, as a FUTEX_WAIT's does, and a FUTEX_WAKE of
+// the word ends it as well as an interrupt does. The check and the block
+// happen under the kernel lock, and an interrupt handler's wakes
+// (WakeIRQWaiters) take it too, so a handler that marked the word after
+// the check still finds the thread blocked and wakes it.
+//
 //go:nosplit
 func waitIRQ(f *arch.Frame) uint64 {
 	var deadline int64
 	if d := int64(f.RSI); d > 0 {
 		deadline = clock.Nanotime() + d
 	}
-	sched.Block(sched.WaitIRQ, 0, deadline)
+	word := f.RDX
+	if word != 0 {
+		if word&3 != 0 {
+			return linux.EINVAL.Ret()
+		}
+		cur, ok := mem.UserU32(word)
+		if !ok {
+			return linux.EFAULT.Ret()
+		}
+		if cur != uint32(f.R10) {
+			return linux.EAGAIN.Ret()
+		}
+	}
+	sched.Block(sched.WaitIRQ, word, deadline)
 	return 0
 }
 
@@ -81,7 +102,7 @@ func kernelStats(f *arch.Frame) uint64 {
 		Breakpoints: trap.Breakpoints(),
 		CPUs:        uint64(cpu.Online()), CPUsListed: uint64(max(smp.Listed, 1)), TimerIRQs: uint64(timer.Fired()), WakeIPIs: sched.Kicks(),
 		TimerWakes: sched.TimerWakes(),
-		LockSpins:  bkl.Spins(),
+		LockSpins:  bkl.Spins(), FastFaults: mem.FastFaults(),
 	}
 	st := (*Stats)(unsafe.Pointer(&b[0]))
 	st.Shootdowns, st.ShootdownIPIs = tlb.Counts()
@@ -122,6 +143,19 @@ func reboot(*arch.Frame) uint64 {
 	return 0
 }
 
+// powerOff enters ACPI S5. It returns ENODEV when the firmware did not
+// say how (no PM1 control block, no \_S5 the kernel can read) and EIO
+// when the machine is still on after the writes.
+//
+//go:nosplit
+func powerOff(*arch.Frame) uint64 {
+	if !machine.CanPowerOff() {
+		return linux.ENODEV.Ret()
+	}
+	machine.PowerOff()
+	return linux.EIO.Ret()
+}
+
 //go:nosplit
 func halt(*arch.Frame) uint64 {
 	console.Line("kernel: halted; the machine may be turned off")
@@ -154,7 +188,7 @@ func cpuTable(f *arch.Frame) uint64 {
 	now := clock.Nanotime()
 	t.N = uint64(min(cpu.Online(), len(t.CPU)))
 	for i := 0; i < int(t.N) && i < len(t.CPU) && i < cpu.Max; i++ {
-		runs, halts, wakes, idle := sched.CPUCounts(i)
+		runs, halts, wakes, idle := sched.CPUCounts(i, now)
 		b := &cpu.Blocks[i]
 		t.CPU[i] = CPU{APICID: uint64(b.APICID), Runs: runs, Halts: halts, TimerWakes: wakes,
 			Interrupts: b.Interrupts, IdleNs: uint64(idle), UpNs: uint64(now - b.Since)}

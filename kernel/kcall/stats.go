@@ -21,6 +21,7 @@ type Stats struct {
 	Shootdowns, ShootdownIPIs                                uint64 // TLB shootdowns; the IPIs they sent
 	LockSpins                                                uint64 // spins waiting for the big kernel lock
 	FaultReporter                                            uint64 // 1 while the fault reporter waits for a kernel fault
+	FastFaults                                               uint64 // page faults from ring 3 served under the mm lock alone
 }
 
 // CPU is one CPU's line in CPUs.

@@ -4,10 +4,14 @@ import (
 	"gokernel/arch"
 	"gokernel/kernel/clock"
 	"gokernel/kernel/console"
+	"gokernel/kernel/cpu"
 	"gokernel/kernel/dev/pic"
 	"gokernel/kernel/dev/pit"
 	"gokernel/kernel/irq"
 	"gokernel/kernel/linux"
+	"gokernel/kernel/mem"
+	"gokernel/kernel/sched"
+	"gokernel/kernel/spin"
 	"gokernel/kernel/timer"
 	"gokernel/kernel/trap"
 )
@@ -121,4 +125,31 @@ func testCalibrate(f *arch.Frame) uint64 {
 		return linux.ENODEV.Ret()
 	}
 	return hz
+}
+
+// testLock is a lock deeper than the mm lock in the order, for
+// testLockOrder.
+var testLock = spin.Lock{Level: 2}
+
+// testLockOrder takes the mm lock (level 1) while holding testLock
+// (level 2): the check at the end of this kernel entry reports it.
+//
+//go:nosplit
+func testLockOrder(*arch.Frame) uint64 {
+	me := cpu.ID()
+	testLock.Acquire(me)
+	mem.LockMM()
+	mem.UnlockMM()
+	testLock.Release(me)
+	return 0
+}
+
+// testLockSwitch yields with the mm lock held: the switch this entry ends
+// in finds it.
+//
+//go:nosplit
+func testLockSwitch(*arch.Frame) uint64 {
+	mem.LockMM()
+	sched.Yield()
+	return 0
 }

@@ -1,6 +1,7 @@
 package kcall
 
 import (
+	"errors"
 	"syscall"
 	"time"
 	"unsafe"
@@ -37,6 +38,35 @@ func WaitInterrupt(timeout time.Duration) {
 	call(WaitIRQ, uintptr(max(timeout, 0)), 0, 0)
 }
 
+// Park is the executor's WaitFunc in the kernel (task.Config.Wait): it
+// blocks the calling thread while *word == val, until a FUTEX_WAKE of
+// word, the next hardware interrupt, or timeout (negative: none). A
+// runner parks on it, so an interrupt handler that queued a task for the
+// runner (and could only mark the word, task/idle.go) ends the wait.
+func Park(word *uint32, val uint32, timeout time.Duration) {
+	var ns uintptr // 0: no limit
+	switch {
+	case timeout == 0:
+		return
+	case timeout > 0:
+		ns = uintptr(timeout)
+	}
+	call(WaitIRQ, ns, uintptr(unsafe.Pointer(word)), uintptr(val))
+}
+
+// sysGetcpu is getcpu(2)'s number on linux/amd64, which package syscall
+// does not name.
+const sysGetcpu = 309
+
+// GetCPU returns the CPU the calling thread runs on (getcpu(2)), or -1.
+func GetCPU() int {
+	var c uint32
+	if _, _, e := syscall.RawSyscall(sysGetcpu, uintptr(unsafe.Pointer(&c)), 0, 0); e != 0 {
+		return -1
+	}
+	return int(c)
+}
+
 // EnableInterrupt enables interrupt line irq, which must be one the
 // kernel has a handler for.
 func EnableInterrupt(irq int) error {
@@ -67,6 +97,19 @@ func ReadPhysical(addr uint64, n int) ([]byte, error) {
 // ResetMachine resets the machine. It returns only if the ring-0 core
 // refused.
 func ResetMachine() { call(Reboot, 0, 0, 0) }
+
+// PowerOffMachine switches the machine off through ACPI (S5). It returns
+// only if that failed, saying why.
+func PowerOffMachine() error {
+	_, _, err := call(PowerOff, 0, 0, 0)
+	switch err {
+	case syscall.ENODEV:
+		return errors.New("the firmware's ACPI tables give no way to switch off (no PM1 control block or no \\_S5 package)")
+	case syscall.EIO:
+		return errors.New("the chipset did not switch off after the ACPI S5 writes")
+	}
+	return err
+}
 
 // HaltMachine stops the CPU for good. It returns only if the ring-0 core
 // refused.
@@ -102,4 +145,33 @@ func ReadIRQTable() (*irq.Table, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// MapDeviceMemory maps n bytes of device registers at physical address
+// pa, uncached, and returns the address of pa in the device area. The
+// kernel refuses RAM, its own devices and the first MiB.
+func MapDeviceMemory(pa uint64, n uint64) (uintptr, error) {
+	va, _, err := call(MapDevice, uintptr(pa), uintptr(n), 0)
+	return va, err
+}
+
+// AllocDMAPages allocates n (1 to 16) zeroed, physically contiguous
+// pages that a device may read and write, below 4 GiB if below4G, and
+// returns their virtual and physical addresses. The pages are never
+// given back: keep the ones no longer needed for the next use.
+func AllocDMAPages(n int, below4G bool) (va uintptr, pa uint64, err error) {
+	var flags uintptr
+	if below4G {
+		flags = DMABelow4G
+	}
+	v, p, err := call(AllocDMA, uintptr(n), flags, 0)
+	return v, uint64(p), err
+}
+
+// AllocMSIVector hands out an interrupt vector for MSI or MSI-X and the
+// APIC ID of the CPU the message must name; set the task to wake with
+// irq.SetMSIWaker.
+func AllocMSIVector() (vector uint8, apicID uint32, err error) {
+	v, id, err := call(AllocVector, 0, 0, 0)
+	return uint8(v), uint32(id), err
 }

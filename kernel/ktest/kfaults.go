@@ -19,6 +19,8 @@ func init() {
 		Test{Name: "consolefault", Run: testConsoleFault, Outcome: Fails, Note: "a fault while the console lock is held is still reported"},
 		Test{Name: "faultinfault", Run: testFaultInFault, Outcome: Fails, Note: "a fault inside the fault handler ends in the double-fault report"},
 		Test{Name: "kernelint3", Run: testKernelInt3, Note: "int3 in ring 0 resumes; an unhandled vector is reported once"},
+		Test{Name: "lockorder", Run: testLockOrder, Outcome: Fails, Note: "a spin lock taken out of the lock order is reported, with the levels, and stops the kernel"},
+		Test{Name: "lockswitch", Run: testLockSwitch, Outcome: Fails, Note: "a thread switch with the mm lock held is reported and stops the kernel"},
 	)
 }
 
@@ -32,6 +34,8 @@ func testKernelFault() error  { return faultTest(kcall.TestPageFault) }
 func testDoubleFault() error  { return faultTest(kcall.TestStackOverfl) }
 func testConsoleFault() error { return faultTest(kcall.TestConsoleHeld) }
 func testFaultInFault() error { return faultTest(kcall.TestFaultInRep) }
+func testLockOrder() error    { return faultTest(kcall.TestLockOrder) }
+func testLockSwitch() error   { return faultTest(kcall.TestLockSwitch) }
 
 // testKernelInt3 hits int3 and, twice, an unhandled vector in ring 0: the
 // kernel counts the breakpoint and reports the vector once (the host test

@@ -49,7 +49,6 @@ const (
 	ENOTDIR      Errno = 20
 	EISDIR       Errno = 21
 	EFBIG        Errno = 27
-	ENOSPC       Errno = 28
 	ESPIPE       Errno = 29
 	EROFS        Errno = 30
 	EXDEV        Errno = 18

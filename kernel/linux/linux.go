@@ -72,6 +72,7 @@ const (
 	ENOENT    Errno = 2
 	ESRCH     Errno = 3
 	EINTR     Errno = 4
+	EIO       Errno = 5
 	EBADF     Errno = 9
 	EAGAIN    Errno = 11
 	ENOMEM    Errno = 12
@@ -80,6 +81,7 @@ const (
 	ENODEV    Errno = 19
 	EINVAL    Errno = 22
 	EMFILE    Errno = 24
+	ENOSPC    Errno = 28
 	ENOSYS    Errno = 38
 	ETIMEDOUT Errno = 110
 )

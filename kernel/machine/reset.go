@@ -2,6 +2,7 @@ package machine
 
 import (
 	"gokernel/arch"
+	"gokernel/kernel/dev/acpipm"
 	"gokernel/kernel/dev/chipset"
 	"gokernel/kernel/dev/ps2"
 )
@@ -35,3 +36,37 @@ func Reset() {
 
 // settleMicros is how long each way is given to act.
 const settleMicros = 2000
+
+// softOff holds the registers PowerOff writes, found at boot by
+// SetSoftOff from the FADT and the DSDT's \_S5; PM1a 0 until then.
+var softOff acpipm.Registers
+
+// SetSoftOff records how to switch the machine off. Boot calls it once,
+// before any thread runs.
+//
+//go:nosplit
+func SetSoftOff(r acpipm.Registers) { softOff = r }
+
+// CanPowerOff reports whether the firmware told how to switch off.
+//
+//go:nosplit
+func CanPowerOff() bool { return softOff.PM1a != 0 }
+
+// PowerOff switches the machine off through ACPI's soft-off state S5
+// (kernel/dev/acpipm): interrupts off, the chipset in ACPI mode, then
+// SLP_TYP and SLP_EN written to the PM1 control registers. QEMU exits;
+// a PC turns its power supply off. It returns false if there is no way
+// (no FADT PM1a control block or no \_S5) or the chipset did not act
+// within about 100 ms, with interrupts still off.
+//
+//go:nosplit
+func PowerOff() bool {
+	if softOff.PM1a == 0 {
+		return false
+	}
+	arch.Cli()
+	acpipm.EnableACPI(&softOff, 300_000) // port reads: about 1 µs each on a PC
+	acpipm.SoftOff(&softOff)
+	chipset.Delay(100_000)
+	return false
+}

@@ -8,6 +8,8 @@
 //	0x0000_0000_0000_0000  page 0: never mapped, so nil dereferences fault
 //	0x0000_0000_0040_0000  a program from a boot module, at its link
 //	                       address (Go's default text is 0x401000)
+//	0x0000_0000_8000_0000  DeviceArea: device registers and DMA memory
+//	                       mapped for ring 3's drivers (device.go)
 //	0x0000_0001_0000_0000  UserMin: start of the mmap area
 //	0x0000_7fff_ffff_f000  UserMax: end of the mmap area; the main thread's
 //	                       stack sits just below it

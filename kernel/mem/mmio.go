@@ -19,6 +19,14 @@ var mmioNext uintptr // the next free address in the area, from MMIO
 //
 //go:nosplit
 func MapMMIO(pa, size uint64) (uintptr, bool) {
+	LockMM()
+	va, ok := mapMMIO(pa, size)
+	UnlockMM()
+	return va, ok
+}
+
+//go:nosplit
+func mapMMIO(pa, size uint64) (uintptr, bool) {
 	if mmioNext == 0 {
 		mmioNext = MMIO
 	}
@@ -34,5 +42,6 @@ func MapMMIO(pa, size uint64) (uintptr, bool) {
 		}
 	}
 	mmioNext += uintptr(end - start)
+	noteKernelDevice(start, end)
 	return va + uintptr(pa-start), true
 }

@@ -72,6 +72,9 @@ func index(va uintptr, level uint) uint { return uint(va>>(PageShift+9*level)) &
 //
 //go:nosplit
 func allocFrame() (uint64, bool) {
+	if pa := takeSpare(); pa != 0 {
+		return pa, true
+	}
 	var pa uint64
 	var ok bool
 	if earlyHi != 0 {
@@ -230,10 +233,10 @@ func nextLeaf(va, end uintptr) (*arch.PTE, uintptr) {
 }
 
 // UnmapRange removes the 4 KiB mappings in [start, end) and frees their
-// frames (never the shared zero page's). With other CPUs running, they
-// drop their translations before it returns, so a freed frame is never
-// reached through a stale one (the big kernel lock, held, keeps it from
-// being handed out meanwhile).
+// frames (never the shared zero page's). With other CPUs running, the
+// frames wait for the shootdown that drops their translations (mm.go), so
+// a freed frame is never reached through a stale one. Preconditions: the
+// mm lock is held (LockMM).
 //
 //go:nosplit
 func UnmapRange(start, end uintptr) {
@@ -248,7 +251,7 @@ func UnmapRange(start, end uintptr) {
 		invlpg(va)
 		any = true
 		if pa != zeroPage {
-			Frames.Free(pa)
+			freeUserFrame(pa)
 		}
 	}
 	if any {

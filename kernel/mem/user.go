@@ -1,6 +1,7 @@
 package mem
 
 import (
+	"sync/atomic"
 	"unsafe"
 
 	"gokernel/arch"
@@ -93,6 +94,44 @@ const (
 //
 //go:nosplit
 func Fault(addr uint64, ec uint64) FaultResult {
+	LockMM()
+	r := fault(addr, ec)
+	UnlockMM()
+	return r
+}
+
+// FaultFromUser serves a page fault from ring 3 without the big kernel
+// lock: the mm lock alone, then this CPU's shootdown if the fault needs
+// one (the zero page replaced). It reports whether the fault was fixed;
+// if not, the caller takes the locked path, which serves it again and
+// signals the thread.
+//
+//go:nosplit
+func FaultFromUser(addr uint64, ec uint64) bool {
+	if addr >= UserMax {
+		return false
+	}
+	Spare()
+	r := Fault(addr, ec)
+	Flush()
+	if r != FaultFixed {
+		return false
+	}
+	fastFaults.Add(1)
+	return true
+}
+
+// fastFaults counts the faults FaultFromUser fixed.
+var fastFaults atomic.Uint64
+
+// FastFaults returns how many page faults from ring 3 were served without
+// the big kernel lock.
+//
+//go:nosplit
+func FastFaults() uint64 { return fastFaults.Load() }
+
+//go:nosplit
+func fault(addr uint64, ec uint64) FaultResult {
 	a, ok := User.Lookup(addr)
 	if !ok {
 		return FaultNoArea
@@ -209,6 +248,11 @@ func KernelUserBytes(addr, n uint64, write bool) (b []byte, ok bool) {
 	return userBytes(addr, n, write, 0)
 }
 
+// userBytes holds the mm lock from the area check to the last page
+// faulted in; it unlocks on each return rather than through a wrapper,
+// whose frame the deepest ring-0 path (a signal frame written to a page
+// not yet there) cannot afford.
+//
 //go:nosplit
 func userBytes(addr, n uint64, write bool, reserve uint64) (b []byte, ok bool) {
 	if n == 0 {
@@ -228,7 +272,9 @@ func userBytes(addr, n uint64, write bool, reserve uint64) (b []byte, ok bool) {
 	if write {
 		prot = linux.PROT_WRITE
 	}
+	LockMM()
 	if !User.Covered(addr, n, prot) {
+		UnlockMM()
 		return nil, false
 	}
 	for p := PageRoundDown(addr); p < end; p += PageSize {
@@ -236,10 +282,10 @@ func userBytes(addr, n uint64, write bool, reserve uint64) (b []byte, ok bool) {
 		if e.Present() && (!write || e&arch.PTE_W != 0) {
 			continue
 		}
-		if e.Present() && e.Addr() != zeroPage {
-			return nil, false // unreachable: only the zero page is read-only in a writable area
-		}
-		if Frames.FreeCount()*PageSize < reserve {
+		if (e.Present() && e.Addr() != zeroPage) || Frames.FreeCount()*PageSize < reserve {
+			// The first is unreachable: only the zero page is read-only
+			// in a writable area.
+			UnlockMM()
 			return nil, false
 		}
 		a, _ := User.Lookup(p)
@@ -251,9 +297,11 @@ func userBytes(addr, n uint64, write bool, reserve uint64) (b []byte, ok bool) {
 			r = mapZero(uintptr(p), a.Prot)
 		}
 		if r != FaultFixed {
+			UnlockMM()
 			return nil, false
 		}
 	}
+	UnlockMM()
 	return userSlice(addr, n), true
 }
 
@@ -359,6 +407,14 @@ func PutUser32(addr uint64, v uint32) bool {
 //
 //go:nosplit
 func MapUserCopy(va uint64, data []byte, prot uint32) bool {
+	LockMM()
+	ok := mapUserCopy(va, data, prot)
+	UnlockMM()
+	return ok
+}
+
+//go:nosplit
+func mapUserCopy(va uint64, data []byte, prot uint32) bool {
 	n := PageRoundUp(uint64(len(data)))
 	if n == 0 || va&(PageSize-1) != 0 {
 		return false

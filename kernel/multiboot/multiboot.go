@@ -418,6 +418,28 @@ func (in *Info) usable(i int) (start, end uint64, ok bool) {
 	return r.Base, end, true
 }
 
+// Claims reports whether [start, end) overlaps a region the memory map
+// gives a use: RAM (available, ACPI reclaimable or NVS, bad). Reserved
+// regions and holes are device space: PCI BARs and the ECAM window lie
+// there. The kernel maps a device range into its Go program only where
+// Claims is false, so the program never maps the kernel's own frames,
+// which all come from available regions.
+//
+//go:nosplit
+func (in *Info) Claims(start, end uint64) bool {
+	n := in.NRegions
+	if n > len(in.Regions) {
+		n = len(in.Regions)
+	}
+	for i := 0; i < n; i++ {
+		r := &in.Regions[i]
+		if r.Type != MemReserved && start < r.End() && r.Base < end {
+			return true
+		}
+	}
+	return false
+}
+
 // addRegion appends one memory-map entry to out, applying Region's rules.
 //
 //go:nosplit

@@ -713,3 +713,29 @@ func TestParse2EFISystemTable(t *testing.T) {
 		t.Errorf("short EFI tag: %v", err)
 	}
 }
+
+// Claims: RAM of any kind claims a range, a reserved region or a hole
+// does not; the ends are half-open.
+func TestClaims(t *testing.T) {
+	in := Info{NRegions: 4}
+	in.Regions[0] = Region{0, 0x9F000, MemAvailable}
+	in.Regions[1] = Region{0x100000, 0x7EE0000, MemAvailable}
+	in.Regions[2] = Region{0x7FE0000, 0x20000, MemACPIReclaimable}
+	in.Regions[3] = Region{0xB0000000, 0x10000000, MemReserved}
+	for _, c := range []struct {
+		start, end uint64
+		want       bool
+	}{
+		{0x9F000, 0x100000, false},    // the hole below 1 MiB
+		{0xFFFFF, 0x100001, true},     // straddles the start of RAM
+		{0x7FDF000, 0x7FE0000, true},  // the last page of RAM
+		{0x7FFF000, 0x8000000, true},  // ACPI tables
+		{0x8000000, 0x8001000, false}, // just past them
+		{0xB0000000, 0xC0000000, false},
+		{0xFEBF0000, 0xFEBF4000, false},
+	} {
+		if got := in.Claims(c.start, c.end); got != c.want {
+			t.Errorf("Claims(%#x, %#x) = %v, want %v", c.start, c.end, got, c.want)
+		}
+	}
+}

@@ -29,12 +29,15 @@ var commands = []command{
 	{"mem", "", "memory: Go heap, kernel frames, firmware memory map", (*Shell).mem},
 	{"uptime", "", "time since boot, the timer and the clock", (*Shell).uptime},
 	{"irq", "", "interrupt lines: their input, vector and count", (*Shell).irq},
+	{"cpus", "", "the CPUs: APIC ID, idle share, interrupts, threads run", (*Shell).cpus},
+	{"pci", "", "PCI functions: address, vendor:device, class, driver", (*Shell).pci},
 	{"sleep", "SECONDS", "wait (fractions allowed) without blocking other tasks", (*Shell).sleep},
 	{"keymap", "NAME", "switch the keyboard layout (" + strings.Join(keyboard.LayoutNames(), ", ") + ")", (*Shell).keymap},
 	{"panic", "", "spawn a task that panics; the shell lives on", (*Shell).panicCmd},
 	{"fault", "", "spawn a task that dereferences nil; the shell lives on", (*Shell).fault},
 	{"reboot", "", "reset the machine", (*Shell).reboot},
-	{"halt", "", "stop the machine", (*Shell).halt},
+	{"poweroff", "", "switch the machine off (ACPI); QEMU exits", (*Shell).poweroff},
+	{"halt", "", "stop the CPU, the machine stays on (QEMU: Ctrl-A X quits)", (*Shell).halt},
 }
 
 // exec runs one command line: nil when it is done, or the future of a
@@ -69,7 +72,7 @@ func (sh *Shell) help([]string) task.Future[struct{}] {
 		sh.printf("  %-*s  %s\n", width, strings.TrimSpace(c.name+" "+c.args), c.brief)
 	}
 	sh.printf("Keys: arrows, Home, End, Delete edit the line; Up and Down walk the history;\n" +
-		"Ctrl+U clears the line; Ctrl+C abandons it, or the command that runs.\n")
+		"Ctrl+W deletes a word, Ctrl+U the line, Ctrl+C abandons it or a command.\n")
 	return nil
 }
 
@@ -80,13 +83,19 @@ func (sh *Shell) echo(args []string) task.Future[struct{}] {
 
 func (sh *Shell) tasks([]string) task.Future[struct{}] {
 	infos := sh.sys.Tasks()
-	sh.printf("%6s  %-8s %10s %10s\n", "ID", "STATE", "POLLS", "WAKES")
+	sh.printf("%6s  %-16s %-8s %3s %10s %10s\n", "ID", "NAME", "STATE", "CPU", "POLLS", "WAKES")
 	for _, ti := range infos {
-		note := ""
+		name, cpu, note := ti.Name, "-", ""
+		if name == "" {
+			name = "-"
+		}
+		if ti.CPU >= 0 {
+			cpu = strconv.Itoa(ti.CPU) // where its runner last polled it
+		}
 		if ti.State == task.Running {
 			note = "  (this shell)"
 		}
-		sh.printf("%6d  %-8s %10d %10d%s\n", ti.ID, ti.State, ti.Polls, ti.Wakes, note)
+		sh.printf("%6d  %-16s %-8s %3s %10d %10d%s\n", ti.ID, name, ti.State, cpu, ti.Polls, ti.Wakes, note)
 	}
 	return nil
 }
@@ -168,6 +177,30 @@ func (sh *Shell) irq([]string) task.Future[struct{}] {
 	return nil
 }
 
+func (sh *Shell) cpus([]string) task.Future[struct{}] {
+	cs := sh.sys.CPUs()
+	sh.printf("%3s %7s %6s %12s %12s\n", "CPU", "APIC ID", "IDLE", "INTERRUPTS", "THREADS RUN")
+	for i, c := range cs {
+		idle := 0.0
+		if c.Up > 0 {
+			idle = 100 * float64(c.Idle) / float64(c.Up)
+		}
+		sh.printf("%3d %7d %5.1f%% %12d %12d\n", i, c.APICID, idle, c.Interrupts, c.Runs)
+	}
+	return nil
+}
+
+func (sh *Shell) pci([]string) task.Future[struct{}] {
+	lines := sh.sys.PCI()
+	if lines == nil {
+		sh.printf("pci: not scanned\n")
+	}
+	for _, l := range lines {
+		sh.printf("%s\n", l)
+	}
+	return nil
+}
+
 // maxSleep is the longest sleep: what a time.Duration holds, in seconds.
 const maxSleep = float64(math.MaxInt64) / float64(time.Second)
 
@@ -217,7 +250,7 @@ func (sh *Shell) keymap(args []string) task.Future[struct{}] {
 const PanicValue = "shell: the panic command's task panics on purpose"
 
 func (sh *Shell) panicCmd([]string) task.Future[struct{}] {
-	return sh.spawnFailing("panic", task.FutureFunc[struct{}](func(*task.Context) (struct{}, bool) {
+	return sh.spawnFailing("panics on purpose", task.FutureFunc[struct{}](func(*task.Context) (struct{}, bool) {
 		panic(PanicValue)
 	}))
 }
@@ -232,7 +265,7 @@ var nilInt *int
 var faultSink int
 
 func (sh *Shell) fault([]string) task.Future[struct{}] {
-	return sh.spawnFailing("fault", task.FutureFunc[struct{}](func(*task.Context) (struct{}, bool) {
+	return sh.spawnFailing("dereferences nil on purpose", task.FutureFunc[struct{}](func(*task.Context) (struct{}, bool) {
 		faultSink = *nilInt
 		return struct{}{}, true
 	}))
@@ -242,16 +275,18 @@ func (sh *Shell) fault([]string) task.Future[struct{}] {
 // for the spawned task to fail, before they give up watching it.
 const failWaits = 8
 
-// spawnFailing spawns f, a task that will fail, and returns a future that
-// yields until the task is gone (the executor polled it, recovered its
-// panic, reported it and removed it), then says that the shell is alive.
-func (sh *Shell) spawnFailing(name string, f task.Future[struct{}]) task.Future[struct{}] {
+// spawnFailing spawns f, a task that will fail as what says, and returns
+// a future that yields until the task is gone (the executor polled it,
+// recovered its panic, reported it and removed it), then says that the
+// shell is alive. Its lines start with "shell:", so that they do not read
+// like the Go runtime's own "panic: ..." report.
+func (sh *Shell) spawnFailing(what string, f task.Future[struct{}]) task.Future[struct{}] {
 	id, err := sh.sys.Spawn(f)
 	if err != nil {
-		sh.printf("%s: cannot spawn: %v\n", name, err)
+		sh.printf("shell: cannot spawn a task: %v\n", err)
 		return nil
 	}
-	sh.printf("%s: spawned task %d\n", name, id)
+	sh.printf("shell: spawned task %d, which %s\n", id, what)
 	waits := 0
 	return task.FutureFunc[struct{}](func(cx *task.Context) (struct{}, bool) {
 		alive, self := false, task.TaskID(0)
@@ -273,9 +308,9 @@ func (sh *Shell) spawnFailing(name string, f task.Future[struct{}]) task.Future[
 			who = fmt.Sprintf("the shell (task %d)", self)
 		}
 		if alive {
-			sh.printf("%s: task %d is still running; %s lives on\n", name, id, who)
+			sh.printf("shell: task %d is still running; %s lives on\n", id, who)
 		} else {
-			sh.printf("%s: task %d failed and was removed; %s lives on\n", name, id, who)
+			sh.printf("shell: task %d failed and was removed; %s lives on\n", id, who)
 		}
 		return struct{}{}, true
 	})
@@ -288,8 +323,16 @@ func (sh *Shell) reboot([]string) task.Future[struct{}] {
 	return nil
 }
 
+func (sh *Shell) poweroff([]string) task.Future[struct{}] {
+	sh.printf("powering off\n")
+	if err := sh.sys.PowerOff(); err != nil {
+		sh.printf("poweroff: %v\n", err)
+	}
+	return nil
+}
+
 func (sh *Shell) halt([]string) task.Future[struct{}] {
-	sh.printf("halting\n")
+	sh.printf("halting; the machine stays on (in QEMU's terminal Ctrl-A X quits)\n")
 	sh.sys.Halt()
 	sh.printf("halt: the machine did not stop\n")
 	return nil

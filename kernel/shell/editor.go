@@ -30,6 +30,7 @@ const (
 	ctrlN = 0x0E // ArrowDown
 	ctrlP = 0x10 // ArrowUp
 	ctrlU = 0x15 // clear the line
+	ctrlW = 0x17 // delete the word before the cursor
 )
 
 // Status is what LineEditor.Key says about the line after a key.
@@ -56,6 +57,7 @@ const (
 //	ArrowUp, Ctrl+P      the previous line of the history
 //	ArrowDown, Ctrl+N    the next line of the history (after the last: the line being typed)
 //	Ctrl+K               delete from the cursor to the end
+//	Ctrl+W               delete the word before the cursor (and the spaces after it), as a Unix terminal does
 //	Ctrl+U               clear the line
 //	Enter ('\n')         complete the line (Key returns Entered)
 //	Ctrl+C               abandon the line (Key returns Cancelled)
@@ -186,6 +188,8 @@ func (e *LineEditor) Key(ev keyboard.Event) (line string, st Status) {
 			e.delete()
 		case ctrlU:
 			e.setLine(nil, 0)
+		case ctrlW:
+			e.deleteWord()
 		case ctrlK:
 			e.buf = e.buf[:e.pos]
 		case ctrlA:
@@ -250,6 +254,25 @@ func (e *LineEditor) backspace() {
 	}
 	e.buf = append(e.buf[:e.pos-1], e.buf[e.pos:]...)
 	e.pos--
+}
+
+// deleteWord deletes back from the cursor over spaces, then over the
+// word before them: the terminal's WERASE (POSIX termios VWERASE,
+// readline's unix-word-rubout).
+func (e *LineEditor) deleteWord() {
+	if e.pos == 0 {
+		e.bell()
+		return
+	}
+	i := e.pos
+	for i > 0 && unicode.IsSpace(e.buf[i-1]) {
+		i--
+	}
+	for i > 0 && !unicode.IsSpace(e.buf[i-1]) {
+		i--
+	}
+	e.buf = append(e.buf[:i], e.buf[e.pos:]...)
+	e.pos = i
 }
 
 func (e *LineEditor) delete() {

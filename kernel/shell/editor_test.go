@@ -37,6 +37,7 @@ var (
 	kCtrlN  = keyboard.Event{Rune: ctrlN}
 	kCtrlP  = keyboard.Event{Rune: ctrlP}
 	kCtrlU  = keyboard.Event{Rune: ctrlU}
+	kCtrlW  = keyboard.Event{Rune: ctrlW}
 	kCtrlX  = keyboard.Event{Rune: 0x18}
 	kAccent = keyboard.Event{Rune: '\u0301'} // combining acute: no cell
 	kWide   = keyboard.Event{Rune: '世'}      // two cells
@@ -188,6 +189,14 @@ func TestLineEditorKeys(t *testing.T) {
 			{keys(kCtrlU), "|", 0, "\b\b\x1b[K"},
 			{keys(kCtrlU), "|", 0, ""},
 			{keys("xy"), "xy|", 0, ""},
+		}},
+		{"delete a word", []step{
+			{keys("echo foo  bar"), "echo foo  bar|", 0, ""},
+			{keys(kCtrlW), "echo foo  |", 0, "\b\b\b\x1b[K"},
+			{keys(kCtrlW), "echo |", 0, ""},
+			{keys("x", kLeft), "echo |x", 0, ""},
+			{keys(kCtrlW), "|x", 0, ""},
+			{keys(kCtrlW), "|x", 1, "\a"},
 		}},
 		{"erase to the end", []step{
 			{keys("abcdef", kLeft, kLeft, kLeft), "abc|def", 0, ""},

@@ -1,7 +1,7 @@
 // Package shell is the kernel's shell: a task that reads key events (from
 // the PS/2 keyboard, the serial terminal, or both through Merge), edits a
 // line with a LineEditor, and runs commands (help, echo, tasks, mem,
-// uptime, sleep, keymap, panic, fault, reboot, halt).
+// uptime, sleep, keymap, panic, fault, reboot, poweroff, halt).
 //
 // It is pure Go: it imports no hardware package and builds and tests on
 // the host. What it needs from the kernel is the System interface.
@@ -25,6 +25,9 @@ import (
 // Prompt is what the shell shows before each line.
 const Prompt = "> "
 
+// Hint is the line the shell prints once, before its first prompt.
+const Hint = "type help for the commands"
+
 // TypeaheadSize is the number of key events the shell keeps while a
 // command runs (a pasted screenful); beyond it the input stream is not
 // read until the command is done (the keys wait in the stream's own
@@ -43,6 +46,7 @@ type Shell struct {
 	out  io.Writer
 	ed   *LineEditor
 	cmds []command
+	t    *shellTask // the task, once Task made it
 }
 
 // New returns a shell that runs its commands on sys and writes to out (the
@@ -67,7 +71,22 @@ func (sh *Shell) Editor() *LineEditor { return sh.ed }
 //	sh := shell.New(sys, console)
 //	executor.Spawn(sh.Task(shell.Merge[keyboard.Event](keys, serial)))
 func (sh *Shell) Task(in task.Stream[keyboard.Event]) task.Future[struct{}] {
-	return &shellTask{sh: sh, in: in}
+	sh.t = &shellTask{sh: sh, in: in}
+	return sh.t
+}
+
+// Notice prints msg, a line from another task (a USB device plugged in),
+// without mixing it into the line being typed: while the shell waits at
+// its prompt, the line is cleared, msg written, and the prompt and the
+// line drawn again below it; otherwise msg is written on a line of its
+// own. Call it from a task of the shell's executor.
+func (sh *Shell) Notice(msg string) {
+	if t := sh.t; t == nil || !t.started || t.cmd != nil || t.inEnded {
+		io.WriteString(sh.out, msg+"\n")
+		return
+	}
+	io.WriteString(sh.out, "\r\x1b[K"+msg+"\n")
+	sh.ed.Redraw()
 }
 
 // shellTask is the shell's state machine.
@@ -96,6 +115,7 @@ func (t *shellTask) Poll(cx *task.Context) (struct{}, bool) {
 	sh := t.sh
 	if !t.started {
 		t.started = true
+		io.WriteString(sh.out, Hint+"\n")
 		sh.ed.Begin()
 	}
 	for budget := KeyBudget; ; {

@@ -26,6 +26,7 @@ type fakeSys struct {
 	sleeps    []time.Duration
 	reboots   int
 	halts     int
+	poweroffs int
 	dropped   uint64
 }
 
@@ -48,9 +49,20 @@ func (s *fakeSys) Interrupts() IRQInfo {
 		{Name: "local APIC timer", Line: -1, GSI: -1, Vector: 48, Trigger: "edge", Enabled: true, Count: 1000},
 	}}
 }
+func (s *fakeSys) CPUs() []CPUInfo {
+	return []CPUInfo{{APICID: 0, Up: 10 * time.Second, Idle: 9 * time.Second, Interrupts: 1200, Runs: 300},
+		{APICID: 2, Up: 5 * time.Second, Idle: 5 * time.Second, Interrupts: 7, Runs: 0}}
+}
+func (s *fakeSys) PCI() []string {
+	return []string{"PCI configuration through ports", "00:04.0 1b36:000d  USB controller (xHCI)         xhci"}
+}
 func (s *fakeSys) SerialDropped() uint64 { return s.dropped }
 func (s *fakeSys) Reboot()               { s.reboots++ }
 func (s *fakeSys) Halt()                 { s.halts++ }
+func (s *fakeSys) PowerOff() error {
+	s.poweroffs++
+	return errors.New("no \\_S5")
+}
 
 func (s *fakeSys) Spawn(f task.Future[struct{}]) (task.TaskID, error) { return s.ex.Spawn(f) }
 
@@ -133,6 +145,7 @@ type harness struct {
 	scr     *screen
 	in      *fakeInput
 	shellID task.TaskID
+	sh      *Shell
 	script  []any
 	idles   int
 	stuck   int
@@ -218,7 +231,8 @@ func (h *harness) idle(queueEmpty func() bool) {
 // whole script and ended. It returns the screen's text.
 func (h *harness) run() string {
 	h.t.Helper()
-	id, err := h.ex.Spawn(New(h.sys, h.scr).Task(h.in))
+	h.sh = New(h.sys, h.scr)
+	id, err := h.ex.SpawnNamed("shell", h.sh.Task(h.in))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -256,8 +270,14 @@ func transcript(t *testing.T, script ...any) string {
 // word that its input has ended.
 const ended = ">\nshell: input ended\n"
 
+// checkTranscript compares a session's screen after the hint line that
+// comes before the first prompt.
 func checkTranscript(t *testing.T, got, want string) {
 	t.Helper()
+	got, ok := strings.CutPrefix(got, Hint+"\n")
+	if !ok {
+		t.Errorf("the screen does not start with the hint %q:\n%s", Hint, got)
+	}
 	if got != want {
 		t.Errorf("screen:\n%s\n--- want:\n%s", got, want)
 	}
@@ -314,20 +334,20 @@ func TestShellHelp(t *testing.T) {
 func TestShellTasks(t *testing.T) {
 	h := newHarness(t, "tasks\n")
 	// Another task, waiting for ever, spawned before the shell.
-	other, err := h.ex.Spawn(task.Pending[struct{}]())
+	other, err := h.ex.SpawnNamed("waiter", task.Pending[struct{}]())
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := h.run()
+	got := strings.TrimPrefix(h.run(), Hint+"\n")
 	lines := strings.Split(got, "\n")
-	if len(lines) < 4 || lines[1] != "    ID  STATE         POLLS      WAKES" {
+	if len(lines) < 4 || lines[1] != "    ID  NAME             STATE    CPU      POLLS      WAKES" {
 		t.Fatalf("tasks:\n%s", got)
 	}
 	// The shell was polled once at the start and once per key: "tasks\n"
 	// is 6 keys, each a wake.
 	want := []string{
-		fmt.Sprintf("%6d  waiting           1          0", other),
-		fmt.Sprintf("%6d  running           7          6  (this shell)", h.shellID),
+		fmt.Sprintf("%6d  waiter           waiting    0          1          0", other),
+		fmt.Sprintf("%6d  shell            running    0          7          6  (this shell)", h.shellID),
 	}
 	if !slices.Equal(lines[2:4], want) {
 		t.Errorf("tasks:\n%s\n--- want lines\n%s", got, strings.Join(want, "\n"))
@@ -392,6 +412,14 @@ func TestShellIRQ(t *testing.T) {
 		"SOURCE              IRQ  GSI VECTOR TRIGGER     COUNT\n"+
 		"keyboard (8042)       1    1     33 edge        42\n"+
 		"local APIC timer      -    -     48 edge        1000\n"+ended)
+}
+
+func TestShellCPUs(t *testing.T) {
+	h := newHarness(t, "cpus\n")
+	checkTranscript(t, h.run(), "> cpus\n"+
+		"CPU APIC ID   IDLE   INTERRUPTS  THREADS RUN\n"+
+		"  0       0  90.0%         1200          300\n"+
+		"  1       2 100.0%            7            0\n"+ended)
 }
 
 func TestShellSleep(t *testing.T) {
@@ -479,9 +507,9 @@ func TestShellPanic(t *testing.T) {
 	got := h.run()
 	// The panicking task is the one after the shell.
 	id := h.shellID + 1
-	want := fmt.Sprintf("> panic\npanic: spawned task %d\n"+
+	want := fmt.Sprintf("> panic\nshell: spawned task %d, which panics on purpose\n"+
 		"executor: task %d panicked: %s\n"+
-		"panic: task %d failed and was removed; the shell (task %d) lives on\n"+
+		"shell: task %d failed and was removed; the shell (task %d) lives on\n"+
 		"> echo ok\nok\n"+ended, id, id, PanicValue, id, h.shellID)
 	checkTranscript(t, got, want)
 }
@@ -490,19 +518,21 @@ func TestShellFault(t *testing.T) {
 	h := newHarness(t, "fault\n", "echo ok\n")
 	got := h.run()
 	id := h.shellID + 1
-	want := fmt.Sprintf("> fault\nfault: spawned task %d\n"+
+	want := fmt.Sprintf("> fault\nshell: spawned task %d, which dereferences nil on purpose\n"+
 		"executor: task %d panicked: runtime error: invalid memory address or nil pointer dereference\n"+
-		"fault: task %d failed and was removed; the shell (task %d) lives on\n"+
+		"shell: task %d failed and was removed; the shell (task %d) lives on\n"+
 		"> echo ok\nok\n"+ended, id, id, id, h.shellID)
 	checkTranscript(t, got, want)
 }
 
 func TestShellRebootHalt(t *testing.T) {
-	h := newHarness(t, "reboot\n", "halt\n")
+	h := newHarness(t, "reboot\n", "halt\n", "poweroff\n")
 	checkTranscript(t, h.run(), "> reboot\nrebooting\nreboot: the machine did not reset\n"+
-		"> halt\nhalting\nhalt: the machine did not stop\n"+ended)
-	if h.sys.reboots != 1 || h.sys.halts != 1 {
-		t.Errorf("%d reboots, %d halts", h.sys.reboots, h.sys.halts)
+		"> halt\nhalting; the machine stays on (in QEMU's terminal Ctrl-A X quits)\n"+
+		"halt: the machine did not stop\n"+
+		"> poweroff\npowering off\npoweroff: no \\_S5\n"+ended)
+	if h.sys.reboots != 1 || h.sys.halts != 1 || h.sys.poweroffs != 1 {
+		t.Errorf("%d reboots, %d halts, %d poweroffs", h.sys.reboots, h.sys.halts, h.sys.poweroffs)
 	}
 }
 
@@ -539,4 +569,20 @@ func TestShellBudget(t *testing.T) {
 		t.Errorf("the other task was polled %d times while the shell read %d keys", polls, 3*KeyBudget)
 	}
 	checkTranscript(t, scr.text(), ended)
+}
+
+func TestShellPCI(t *testing.T) {
+	h := newHarness(t, "pci\n")
+	checkTranscript(t, h.run(), "> pci\nPCI configuration through ports\n"+
+		"00:04.0 1b36:000d  USB controller (xHCI)         xhci\n"+ended)
+}
+
+// A notice from another task goes above the line being typed, which is
+// drawn again; during a command it is a line of its own.
+func TestShellNotice(t *testing.T) {
+	var h *harness
+	h = newHarness(t, "ech", call(func() { h.sh.Notice("usb: keyboard attached (port 5, high speed)") }),
+		"o hi\n", "sleep 1\n", call(func() { h.sh.Notice("usb: keyboard detached (port 5)") }), wait{})
+	checkTranscript(t, h.run(), "usb: keyboard attached (port 5, high speed)\n> echo hi\nhi\n"+
+		"> sleep 1\nusb: keyboard detached (port 5)\n"+ended)
 }

@@ -49,6 +49,10 @@ type System interface {
 	// says so and goes on.
 	Halt()
 
+	// PowerOff switches the machine off (ACPI S5). It does not return;
+	// if it does, the error says why, and the shell goes on.
+	PowerOff() error
+
 	// SerialDropped is the number of bytes of serial input lost so far
 	// (a full queue, a UART overrun): the shell reports the count when
 	// MarkLosses marks a loss.
@@ -67,6 +71,24 @@ type System interface {
 	// Interrupts lists the interrupt controller and its lines, for the
 	// irq command.
 	Interrupts() IRQInfo
+
+	// CPUs lists the online CPUs, for the cpus command.
+	CPUs() []CPUInfo
+
+	// PCI lists the PCI functions for the pci command, a line each
+	// (address, vendor:device, class, the driver bound: pci.Line), after
+	// a line saying how configuration space is reached; nil if PCI was
+	// not scanned.
+	PCI() []string
+}
+
+// CPUInfo is one CPU as System.CPUs reports it.
+type CPUInfo struct {
+	APICID     int
+	Up         time.Duration // since it came up
+	Idle       time.Duration // of Up, spent halted or polling in the idle loop
+	Interrupts uint64        // interrupts and IPIs taken
+	Runs       uint64        // threads switched to
 }
 
 // IRQInfo is what System.Interrupts reports.

@@ -24,10 +24,12 @@ import "sync/atomic"
 // MaxOwners bounds the owner numbers (the kernel's CPUs).
 const MaxOwners = 64
 
-// Lock is a spin lock at a level of the lock order.
+// Lock is a spin lock at a level of the lock order. Level is set in its
+// declaration (spin.Lock{Level: 1}), which the linker fills in: the lock
+// is used in ring 0 before any Go initialisation runs.
 type Lock struct {
 	word  atomic.Uint32 // owner+1, 0 when free
-	level uint8
+	Level uint8         // its place in the order, 0 to 31
 	spins atomic.Uint64 // PAUSEs spent waiting: the contention
 }
 
@@ -47,7 +49,31 @@ const (
 // Init sets l's level.
 //
 //go:nosplit
-func (l *Lock) Init(level uint8) { l.level = level & 31 }
+func (l *Lock) Init(level uint8) { l.Level = level & 31 }
+
+// The first violation seen, for the scheduler's report: the level taken,
+// the levels held then (a bit each), the kind; and how many there were.
+var (
+	violations atomic.Uint64
+	first      atomic.Uint64 // kind<<40 | held<<8 | level, set once
+)
+
+//go:nosplit
+func record(v Violation, level uint8, h uint32) {
+	if violations.Add(1) == 1 {
+		first.Store(uint64(v)<<40 | uint64(h)<<8 | uint64(level))
+	}
+}
+
+// Violations returns how many acquisitions broke the order (or took a
+// lock the owner held), and the first: its kind, the level it took and
+// the levels (a bit each) its owner held then.
+//
+//go:nosplit
+func Violations() (n uint64, kind Violation, level uint8, held uint32) {
+	f := first.Load()
+	return violations.Load(), Violation(f >> 40), uint8(f), uint32(f >> 8)
+}
 
 // Acquire takes l for owner, spinning until it is free, and reports a
 // violation of the lock order (taking it anyway, so the report can print).
@@ -58,18 +84,21 @@ func (l *Lock) Acquire(owner int) Violation {
 		return BadOwner
 	}
 	v := OK
+	lv := l.Level & 31
 	h := held[owner].Load()
 	switch {
 	case l.word.Load() == uint32(owner)+1:
+		record(Recursive, lv, h)
 		return Recursive
-	case h>>l.level != 0:
+	case h>>lv != 0:
 		v = OutOfOrder
+		record(v, lv, h)
 	}
 	for !l.word.CompareAndSwap(0, uint32(owner)+1) {
 		l.spins.Add(1)
 		pause()
 	}
-	held[owner].Or(1 << l.level)
+	held[owner].Or(1 << lv)
 	return v
 }
 
@@ -80,7 +109,7 @@ func (l *Lock) TryAcquire(owner int) bool {
 	if uint(owner) >= MaxOwners || !l.word.CompareAndSwap(0, uint32(owner)+1) {
 		return false
 	}
-	held[owner].Or(1 << l.level)
+	held[owner].Or(1 << (l.Level & 31))
 	return true
 }
 
@@ -91,7 +120,7 @@ func (l *Lock) Release(owner int) {
 	if uint(owner) >= MaxOwners {
 		return
 	}
-	held[owner].And(^(uint32(1) << l.level))
+	held[owner].And(^(uint32(1) << (l.Level & 31)))
 	l.word.Store(0)
 }
 
@@ -104,6 +133,16 @@ func (l *Lock) Holder() int { return int(l.word.Load()) - 1 }
 //
 //go:nosplit
 func (l *Lock) Spins() uint64 { return l.spins.Load() }
+
+// Held returns the levels owner holds, a bit each.
+//
+//go:nosplit
+func Held(owner int) uint32 {
+	if uint(owner) >= MaxOwners {
+		return 0
+	}
+	return held[owner].Load()
+}
 
 // HeldAbove reports whether owner holds any lock deeper than level: the
 // scheduler's check that nothing but the big kernel lock is held across a

@@ -10,7 +10,41 @@ import (
 
 // Memory: mmap and friends over mem.User, the area list. Pages are not
 // allocated here; the page-fault handler gives an area's pages zeroed
-// frames on first touch, so reservations cost nothing.
+// frames on first touch, so reservations cost nothing. Each call holds the
+// mm lock (kernel/mem, mm.go), since page faults from other CPUs do not
+// wait for the big kernel lock.
+
+//go:nosplit
+func sysMmap(f *arch.Frame) uint64 {
+	mem.LockMM()
+	r := mmap(f)
+	mem.UnlockMM()
+	return r
+}
+
+//go:nosplit
+func sysMunmap(f *arch.Frame) uint64 {
+	mem.LockMM()
+	r := munmap(f)
+	mem.UnlockMM()
+	return r
+}
+
+//go:nosplit
+func sysMprotect(f *arch.Frame) uint64 {
+	mem.LockMM()
+	r := mprotect(f)
+	mem.UnlockMM()
+	return r
+}
+
+//go:nosplit
+func sysMadvise(f *arch.Frame) uint64 {
+	mem.LockMM()
+	r := madvise(f)
+	mem.UnlockMM()
+	return r
+}
 
 // vmaErrno maps an area-list error to its errno. A type assertion, not an
 // interface comparison: comparing interfaces calls into the runtime.
@@ -42,7 +76,7 @@ func commitOK(length uint64) bool {
 }
 
 //go:nosplit
-func sysMmap(f *arch.Frame) uint64 {
+func mmap(f *arch.Frame) uint64 {
 	addr, length, prot, flags := arg1(f), arg2(f), arg3(f), arg4(f)
 	if length == 0 || prot&^uint64(linux.PROT_READ|linux.PROT_WRITE|linux.PROT_EXEC) != 0 {
 		return linux.EINVAL.Ret()
@@ -81,12 +115,12 @@ func sysMmap(f *arch.Frame) uint64 {
 	return got
 }
 
-// sysMunmap removes [addr, addr+length) from the area list and frees its
+// munmap removes [addr, addr+length) from the area list and frees its
 // pages; pages nobody mapped, including those below the mmap area, are no
 // error (args.Munmap has the checks).
 //
 //go:nosplit
-func sysMunmap(f *arch.Frame) uint64 {
+func munmap(f *arch.Frame) uint64 {
 	addr := arg1(f)
 	length, e := args.Munmap(addr, arg2(f))
 	if e != 0 {
@@ -112,11 +146,11 @@ func unmapPages(start, end uint64) {
 	}
 }
 
-// sysMprotect changes the protection of [addr, addr+length), which must be
+// mprotect changes the protection of [addr, addr+length), which must be
 // mapped (args.Mprotect has the checks).
 //
 //go:nosplit
-func sysMprotect(f *arch.Frame) uint64 {
+func mprotect(f *arch.Frame) uint64 {
 	addr, prot := arg1(f), uint32(arg3(f))
 	length, done, e := args.Mprotect(addr, arg2(f), prot)
 	if done || e != 0 {
@@ -140,14 +174,14 @@ func sysMprotect(f *arch.Frame) uint64 {
 	return 0
 }
 
-// sysMadvise takes advice about [addr, addr+length) (args.Madvise has the
+// madvise takes advice about [addr, addr+length) (args.Madvise has the
 // checks): DONTNEED and FREE release the pages, so that private anonymous
 // memory reads as zeros, as after Linux's DONTNEED; the rest is accepted
 // and ignored. A range with unmapped pages is ENOMEM, after the advice is
 // applied to the mapped ones, as in Linux's madvise_walk_vmas.
 //
 //go:nosplit
-func sysMadvise(f *arch.Frame) uint64 {
+func madvise(f *arch.Frame) uint64 {
 	addr, advice := arg1(f), arg3(f)
 	rounded, done, e := args.Madvise(addr, arg2(f), advice)
 	if done || e != 0 {

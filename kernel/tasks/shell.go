@@ -14,18 +14,24 @@ import (
 	"gokernel/kernel/kcall"
 	"gokernel/kernel/shell"
 	"gokernel/kernel/timer"
+	"gokernel/kernel/usbhost"
 	"gokernel/keyboard"
 	"gokernel/task"
 )
 
 // shellTask returns the shell's task, reading the PS/2 keyboard (if there
-// is one) and the serial line merged, or nil when there is neither.
-func shellTask(e *task.Executor, kbd *Keyboard, l *keyboard.Layout, m firmware.Machine) task.Future[struct{}] {
-	sys := &kernelSystem{ex: e, machine: m}
+// is one), the USB keyboards (if there is a controller to plug them in)
+// and the serial line merged, or nil when there is none of them.
+func shellTask(e *task.Executor, kbd *Keyboard, u *usbhost.USB, l *keyboard.Layout, m firmware.Machine) task.Future[struct{}] {
+	sys := &kernelSystem{ex: e, machine: m, pci: u.PCI}
 	var in []task.Stream[keyboard.Event]
 	if kbd != nil {
 		sys.keys = keyboard.Events(kbd.Scancodes, l, kbd.LEDs.Set)
 		in = append(in, sys.keys)
+	}
+	if u.Controllers > 0 {
+		sys.usbKeys = keyboard.Events(u.Keyboards, l, u.Keyboards.SetLEDs)
+		in = append(in, sys.usbKeys)
 	}
 	if s, err := openSerialInput(); err != nil {
 		fmt.Printf("serial: no input: %v\n", err)
@@ -37,7 +43,9 @@ func shellTask(e *task.Executor, kbd *Keyboard, l *keyboard.Layout, m firmware.M
 		fmt.Println("shell: no keyboard and no serial input; not started")
 		return nil
 	}
-	return shell.New(sys, os.Stdout).Task(shell.Merge(in...))
+	sh := shell.New(sys, os.Stdout)
+	u.Log = sh.Notice
+	return sh.Task(shell.Merge(in...))
 }
 
 // openSerialInput enables IRQ 4 and opens COM1's receive stream, in that
@@ -58,8 +66,10 @@ func openSerialInput() (*uart.Input, error) {
 type kernelSystem struct {
 	ex      *task.Executor
 	keys    *keyboard.EventStream // nil without a PS/2 keyboard
+	usbKeys *keyboard.EventStream // nil without a USB controller
 	serial  *uart.Input           // nil without serial input
 	machine firmware.Machine
+	pci     *usbhost.PCI
 }
 
 func (s *kernelSystem) Tasks() []task.TaskInfo { return s.ex.Snapshot() }
@@ -121,6 +131,19 @@ func (s *kernelSystem) Timekeeping() (string, string) {
 }
 
 // Interrupts lists the ISA lines and the local APIC's vectors.
+func (s *kernelSystem) CPUs() []shell.CPUInfo {
+	cs, err := kcall.ReadCPUs()
+	if err != nil {
+		return nil
+	}
+	out := make([]shell.CPUInfo, len(cs))
+	for i, c := range cs {
+		out[i] = shell.CPUInfo{APICID: int(c.APICID), Up: time.Duration(c.UpNs), Idle: time.Duration(c.IdleNs),
+			Interrupts: c.Interrupts, Runs: c.Runs}
+	}
+	return out
+}
+
 func (s *kernelSystem) Interrupts() shell.IRQInfo {
 	t, err := kcall.ReadIRQTable()
 	if err != nil {
@@ -154,25 +177,44 @@ func (s *kernelSystem) Interrupts() shell.IRQInfo {
 			info.Lines = append(info.Lines, shell.IRQLine{Name: v.name, Line: -1, GSI: -1, Vector: v.vec,
 				Trigger: "edge", Enabled: true, Count: v.count})
 		}
+		for i := 0; i < t.MSIVectors && i < len(t.MSICounts); i++ {
+			info.Lines = append(info.Lines, shell.IRQLine{Name: "MSI/MSI-X", Line: -1, GSI: -1, Vector: irq.MSIBase + i,
+				Trigger: "edge", Enabled: true, Count: t.MSICounts[i]})
+		}
 	}
 	return info
 }
 
-var errNoKeyboard = errors.New("no PS/2 keyboard; the serial terminal keeps its own layout")
+var errNoKeyboard = errors.New("no keyboard; the serial terminal keeps its own layout")
 
 func (s *kernelSystem) SetKeymap(name string) error {
 	l, ok := keyboard.LayoutByName(name)
 	if !ok {
 		return fmt.Errorf("unknown keymap %q", name)
 	}
-	if s.keys == nil {
+	if s.keys == nil && s.usbKeys == nil {
 		return errNoKeyboard
 	}
-	s.keys.SetLayout(l)
+	for _, k := range []*keyboard.EventStream{s.keys, s.usbKeys} {
+		if k != nil {
+			k.SetLayout(l)
+		}
+	}
 	return nil
+}
+
+// PCI lists the PCI functions and the drivers bound to them.
+func (s *kernelSystem) PCI() []string {
+	if s.pci == nil {
+		return nil
+	}
+	return append([]string{"PCI configuration through " + s.pci.Access}, s.pci.Lines()...)
 }
 
 // Reboot and Halt return only if the ring-0 core refused; the shell then
 // says so.
 func (s *kernelSystem) Reboot() { kcall.ResetMachine() }
 func (s *kernelSystem) Halt()   { kcall.HaltMachine() }
+
+// PowerOff returns only if the ring-0 core could not switch off.
+func (s *kernelSystem) PowerOff() error { return kcall.PowerOffMachine() }

@@ -11,8 +11,11 @@
 // when it takes the big kernel lock (Sync) and before it returns to ring 3
 // (LeaveToUser). Only the CPUs running in ring 3 get an interprocessor
 // interrupt, whose handler flushes and records the generation without any
-// lock; Shootdown waits for those. It runs with the big kernel lock held,
-// so the freed frames cannot be handed out again before it returns.
+// lock; Shootdown waits for those. It needs no lock: two CPUs may shoot
+// at once (the big kernel lock's holder after a munmap, another in the
+// page-fault path that runs without it), each waiting for the generation
+// it made. The frames a change freed are not handed out again before the
+// shootdown is done: kernel/mem defers their release to it (mem.Flush).
 //
 // Ring 0: //go:nosplit, no allocation, sync/atomic only.
 package tlb
@@ -29,46 +32,49 @@ import (
 const Vector = 0xF1
 
 type state struct {
-	seen   atomic.Uint64 // the generation this CPU's TLB reflects
-	inUser atomic.Uint32 // 1 while the CPU runs ring-3 code
-	_      [48]byte      // its own cache line: CPUs write their own
+	seen    atomic.Uint64 // the generation this CPU's TLB reflects
+	inUser  atomic.Uint32 // 1 while the CPU runs ring-3 code
+	pending bool          // this CPU changed entries: a shootdown is due before it leaves the kernel
+	_       [51]byte      // its own cache line: CPUs write their own
 }
 
 var (
-	pending bool // a shootdown is due before the big kernel lock's release
-	gen     atomic.Uint64
-	cpus    [cpu.Max]state
-	shoots  atomic.Uint64 // shootdowns, for the cpus command
-	ipis    atomic.Uint64
+	gen    atomic.Uint64
+	cpus   [cpu.Max]state
+	shoots atomic.Uint64 // shootdowns, for the cpus command
+	ipis   atomic.Uint64
 )
 
 //go:nosplit
 func flush() { arch.WriteCR3(arch.ReadCR3()) } // all non-global entries (§4.10.4.1)
 
-// Request asks for a shootdown when the big kernel lock is next released
-// (kernel/bkl): mem calls it where entries lost rights or went away,
-// deep in a call chain, and the release does it from the top. Until then
-// the frames mem freed stay free (the lock keeps other CPUs from
-// allocating) and are zeroed when handed out again, so a stale write in
-// between is erased. Preconditions: the big kernel lock is held.
+// Request asks for a shootdown before this CPU leaves the kernel: mem
+// calls it where entries lost rights or went away, deep in a call chain,
+// and Release does it from the top (kernel/mem's Flush, when the big
+// kernel lock is released or the lock-free page-fault path ends).
 //
 //go:nosplit
-func Request() { pending = true }
+func Request() { cpus[cpu.ID()].pending = true }
 
-// Release does the requested shootdown, if any: the big kernel lock calls
-// it just before it is released.
+// Release does this CPU's requested shootdown, if any, and reports
+// whether it did one.
 //
 //go:nosplit
-func Release() {
-	if pending {
-		pending = false
-		Shootdown()
+func Release() bool {
+	s := &cpus[cpu.ID()]
+	if !s.pending {
+		return false
 	}
+	s.pending = false
+	Shootdown()
+	return true
 }
 
 // Shootdown makes every CPU drop the translations it may cache: this one
 // at once, those running in ring 3 by IPI, waited for; the others when
-// they next enter. Preconditions: the big kernel lock is held.
+// they next enter. Interrupts are off: a CPU waiting here for another
+// that waits for it is impossible, since only CPUs in ring 3 (interrupts
+// on) are waited for.
 //
 //go:nosplit
 func Shootdown() {

@@ -126,3 +126,21 @@ func ClearPortFeature(feature uint16, port uint8) Setup {
 func SetHubDepth(depth uint16) Setup {
 	return Setup{TypeClass | RecipDevice, ReqHubSetHubDepth, depth, 0, 0}
 }
+
+// Hub features (USB 2.0 Table 11-17): the hub's own change bits, in
+// wHubChange of GetHubStatus, acknowledged by ClearHubFeature.
+const (
+	CHubLocalPower  = 0
+	CHubOverCurrent = 1
+)
+
+// GetHubStatus asks for the hub's wHubStatus and wHubChange (4 bytes,
+// USB 2.0 §11.24.2.6): bit 0 local power source, bit 1 over-current.
+func GetHubStatus() Setup {
+	return Setup{DirIn | TypeClass | RecipDevice, ReqGetStatus, 0, 0, 4}
+}
+
+// ClearHubFeature clears feature of the hub itself (USB 2.0 §11.24.2.1).
+func ClearHubFeature(feature uint16) Setup {
+	return Setup{TypeClass | RecipDevice, ReqClearFeature, feature, 0, 0}
+}

@@ -28,6 +28,8 @@ func TestSetupPackets(t *testing.T) {
 		{"SetPortFeature power", SetPortFeature(PortPower, 8), [8]byte{0x23, 3, 8, 0, 8, 0, 0, 0}},
 		{"ClearPortFeature C_CONNECTION", ClearPortFeature(CPortConnection, 1), [8]byte{0x23, 1, 16, 0, 1, 0, 0, 0}},
 		{"SetHubDepth", SetHubDepth(1), [8]byte{0x20, 12, 1, 0, 0, 0, 0, 0}},
+		{"GetHubStatus", GetHubStatus(), [8]byte{0xA0, 0, 0, 0, 0, 0, 4, 0}},
+		{"ClearHubFeature C_HUB_OVER_CURRENT", ClearHubFeature(CHubOverCurrent), [8]byte{0x20, 1, 1, 0, 0, 0, 0, 0}},
 	} {
 		got := c.s.Bytes()
 		if got != c.want {

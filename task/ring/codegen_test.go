@@ -1,14 +1,12 @@
 package ring
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"gokernel/tools/codegen"
 )
 
 // codegenMain instantiates the ring from another package, as the kernel
@@ -74,61 +72,13 @@ func TestCodegen(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a program with the go command")
 	}
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command:", err)
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmp := t.TempDir()
-	// The program lives in the module only through -overlay, in a
-	// directory that does not exist on disk.
-	mainGo := filepath.Join(tmp, "main.go")
-	if err := os.WriteFile(mainGo, []byte(codegenMain), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	overlay, _ := json.Marshal(map[string]map[string]string{
-		"Replace": {filepath.Join(wd, "codegencheck", "main.go"): mainGo},
-	})
-	overlayFile := filepath.Join(tmp, "overlay.json")
-	if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	run := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command(goCmd, args...)
-		cmd.Dir = wd
-		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out)
-	}
-	prog := filepath.Join(tmp, "prog")
-	out := run("build", "-overlay", overlayFile, "-o", prog,
-		"-gcflags=gokernel/task/ring/...=-d=ssa/check_bce/debug=1", "./codegencheck")
+	prog, out := codegen.Build(t, codegenMain, "gokernel/task/ring/...=-d=ssa/check_bce/debug=1")
 	for _, line := range strings.Split(out, "\n") {
 		if (strings.Contains(line, "ring.go") || strings.Contains(line, "spsc.go")) && strings.Contains(line, "Found Is") {
 			t.Errorf("bounds check left: %s", line)
 		}
 	}
-
-	dis := run("tool", "objdump", "-s", `ring\.\(\*(Ring|SPSC)\[`, prog)
-	funcs := map[string]string{} // name -> body
-	var cur string
-	for _, line := range strings.Split(dis, "\n") {
-		if name, ok := strings.CutPrefix(line, "TEXT "); ok {
-			cur = strings.Fields(name)[0]
-			funcs[cur] = ""
-			continue
-		}
-		if cur != "" {
-			funcs[cur] += line + "\n"
-		}
-	}
+	funcs := codegen.Objdump(t, prog, `ring\.\(\*(Ring|SPSC)\[`) // name -> body
 	// Shape instances (go.shape.uint8) and, for the SPSC's methods that
 	// are inlined into the method expressions' wrappers, concrete ones
 	// (uint8, main.big).

@@ -191,7 +191,7 @@ func TestBadPrograms(t *testing.T) {
 			ph[l[1]].Vaddr = ph[l[0]].Vaddr + ph[l[1]].Off%0x1000
 			ph[l[1]].Paddr = ph[l[1]].Vaddr
 		})},
-		{"low", `^program: .*/low: a segment lies outside 0x10000-0x100000000`, func() []byte {
+		{"low", `^program: .*/low: a segment lies outside 0x10000-0x80000000`, func() []byte {
 			// Linked 4 MiB lower, at 0x1000: over page 0 and the kernel's low memory.
 			b := patchELF(t, good, func(ph []elf.Prog64) {
 				for _, i := range loads(ph) {

@@ -1,6 +1,7 @@
 package boottest
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -58,8 +59,8 @@ func TestShellSerial(t *testing.T) {
 	expectLine(t, v, `^hello two words$`)
 
 	serialCommand(t, v, "tasks")
-	expectLine(t, v, `^\s+ID\s+STATE\s+POLLS\s+WAKES$`)
-	expectLine(t, v, `^\s+\d+\s+running\s+\d+\s+\d+\s+\(this shell\)$`)
+	expectLine(t, v, `^\s+ID\s+NAME\s+STATE\s+CPU\s+POLLS\s+WAKES$`)
+	expectLine(t, v, `^\s+\d+\s+shell\s+running\s+\d+\s+\d+\s+\d+\s+\(this shell\)$`)
 
 	serialCommand(t, v, "frobnicate")
 	expectLine(t, v, `^unknown command: frobnicate \(try help\)$`)
@@ -75,9 +76,9 @@ func TestShellSerial(t *testing.T) {
 	// A task that panics is removed; the shell lives on and answers.
 	serialCommand(t, v, "panic")
 	expectLine(t, v, `^task \d+ panicked: `)
-	expectLine(t, v, `^panic: task \d+ failed and was removed; the shell \(task \d+\) lives on$`)
+	expectLine(t, v, `^shell: task \d+ failed and was removed; the shell \(task \d+\) lives on$`)
 	serialCommand(t, v, "fault")
-	expectLine(t, v, `^fault: task \d+ failed and was removed; the shell \(task \d+\) lives on$`)
+	expectLine(t, v, `^shell: task \d+ failed and was removed; the shell \(task \d+\) lives on$`)
 	serialCommand(t, v, "echo alive")
 	expectLine(t, v, `^alive$`)
 
@@ -104,6 +105,80 @@ func TestShellSerial(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("reboot: the machine did not reset")
 	}
+}
+
+// poweroff switches the machine off through ACPI S5 (the DSDT's \_S5, the
+// FADT's PM1 control block) on both of QEMU's chipsets and under both
+// firmwares: QEMU exits. It is told to reboot on a reset (-action
+// reboot=reset undoes -no-reboot), so a reset cannot pass for a power-off;
+// QEMU's SHUTDOWN event, when it arrives before the exit, must name the
+// guest's own shutdown.
+func TestShellPoweroff(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		opts vm.Options
+	}{
+		{"pc", vm.Options{}},
+		{"q35", vm.Options{Args: []string{"-machine", "q35"}}},
+		{"ovmf-q35", vm.Options{ISO: "kernel.iso", Firmware: vm.OVMF, Args: []string{"-machine", "q35"}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			opts := c.opts
+			opts.QMP, opts.Memory = true, "64M"
+			opts.Args = append(opts.Args, "-action", "reboot=reset")
+			if opts.ISO != "" {
+				opts.ISO = artifact(t, opts.ISO)
+			} else {
+				opts.Kernel = artifact(t, "kernel.elf")
+			}
+			v := vm.StartT(t, opts)
+			events, err := v.QMP().Events(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			reason := make(chan any, 1)
+			go func() {
+				for ev := range events {
+					if ev.Event == "SHUTDOWN" {
+						reason <- ev.Data["reason"]
+						return
+					}
+				}
+			}()
+			if _, err := v.ExpectRegexp(regexp.MustCompile(`^ready$`), 60*time.Second); err != nil {
+				t.Fatal(err)
+			}
+			serialCommand(t, v, "poweroff")
+			select {
+			case <-v.Done():
+			case <-time.After(20 * time.Second):
+				t.Fatalf("poweroff: the machine is still on\n%s", strings.Join(tail(v), "\n"))
+			}
+			res, _ := v.Wait()
+			if res.Status != 0 || strings.Count(res.Log, "go: runtime up") != 1 {
+				t.Fatalf("QEMU %s after poweroff, want its exit after one boot\n%s", res.Meaning(), res.Report())
+			}
+			select {
+			case r := <-reason:
+				if r != "guest-shutdown" {
+					t.Fatalf("QEMU's SHUTDOWN event says %v, want guest-shutdown", r)
+				}
+			default:
+			}
+		})
+	}
+}
+
+func tail(v *vm.VM) []string {
+	var out []string
+	for _, l := range v.Lines() {
+		out = append(out, l.Text)
+	}
+	if len(out) > 20 {
+		out = out[len(out)-20:]
+	}
+	return out
 }
 
 // The PS/2 keyboard types into the same shell, with keymap switching the
@@ -214,5 +289,23 @@ func TestShellSerialPaste(t *testing.T) {
 	}
 	if next != n+1 {
 		t.Errorf("%d of %d pasted lines ran", next-1, n)
+	}
+}
+
+// GRUB says "Booting `gokernel'" once on the serial line under either
+// firmware (issue 16, item 15): under OVMF the firmware's console already
+// copies GRUB's text there.
+func TestGrubBootingOnce(t *testing.T) {
+	for _, fw := range []vm.Firmware{vm.SeaBIOS, vm.OVMF} {
+		t.Run(fw.String(), func(t *testing.T) {
+			t.Parallel()
+			v := vm.StartT(t, vm.Options{ISO: artifact(t, "kernel.iso"), Firmware: fw, Memory: "64M"})
+			if _, err := v.ExpectRegexp(regexp.MustCompile(`^ready$`), 90*time.Second); err != nil {
+				t.Fatal(err)
+			}
+			if n := strings.Count(vm.StripANSI(v.Log()), "Booting `gokernel'"); n != 1 {
+				t.Errorf("GRUB's \"Booting `gokernel'\" is on the serial line %d times, want once\n%s", n, strings.Join(tail(v), "\n"))
+			}
+		})
 	}
 }

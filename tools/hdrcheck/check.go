@@ -357,10 +357,25 @@ func CheckMultiboot2(img []byte) (string, error) {
 // grubFile is the program CheckGrubFile runs; tests may replace it.
 var grubFile = "grub-file"
 
+// GrubFileInstalled reports whether grub-file (or Fedora's grub2-file) is
+// on PATH.
+func GrubFileInstalled() bool {
+	for _, n := range []string{grubFile, "grub2-file"} {
+		if _, err := exec.LookPath(n); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // CheckGrubFile runs check 4 for one protocol ("multiboot" or
 // "multiboot2"): GRUB's own test of whether its loader accepts the file.
 func CheckGrubFile(path, protocol string) (string, error) {
-	bin, err := exec.LookPath(grubFile)
+	name := grubFile
+	if _, err := exec.LookPath(name); err != nil && name == "grub-file" {
+		name = "grub2-file" // Fedora's spelling
+	}
+	bin, err := exec.LookPath(name)
 	if err != nil {
 		return "", fmt.Errorf("%s not found (%v): install the Debian package grub-common (apt-get install grub-common)", grubFile, err)
 	}

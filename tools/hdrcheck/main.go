@@ -56,8 +56,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		{"multiboot1", func() (string, error) { return CheckMultiboot1(img) }},
 		{"u-root", func() (string, error) { return CheckUroot(img) }},
 		{"multiboot2", func() (string, error) { return CheckMultiboot2(img) }},
-		{"grub-file", func() (string, error) { return CheckGrubFile(path, "multiboot") }},
-		{"grub-file", func() (string, error) { return CheckGrubFile(path, "multiboot2") }},
+	}
+	// make run needs only QEMU (issue 16): without GRUB installed its
+	// own check is skipped, said once; make iso and make test install it.
+	if GrubFileInstalled() {
+		checks = append(checks,
+			check{"grub-file", func() (string, error) { return CheckGrubFile(path, "multiboot") }},
+			check{"grub-file", func() (string, error) { return CheckGrubFile(path, "multiboot2") }})
+	} else {
+		fmt.Fprintln(stdout, "hdrcheck: grub-file not installed (GRUB's tools): its check skipped")
 	}
 	failed := 0
 	for _, c := range checks {

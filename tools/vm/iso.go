@@ -111,7 +111,7 @@ func BuildISOWith(kernelELF, outISO string, o ISOOptions, mkrescueArgs ...string
 
 	args := append([]string{"-o", tmp.Name()}, mkrescueArgs...)
 	args = append(args, dir)
-	out, err := exec.Command("grub-mkrescue", args...).CombinedOutput()
+	out, err := exec.Command(GrubTool("grub-mkrescue"), args...).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("mkiso: grub-mkrescue %s: %w\n%s", strings.Join(args, " "), err, out)
 	}
@@ -141,12 +141,21 @@ func GrubConfig(cmdline string) (string, error) {
 	// all_video loads GRUB's VBE, GOP and UGA drivers: without a video
 	// driver GRUB cannot set the mode the kernel's multiboot2 header asks
 	// for and boots it in text mode (UEFI: no screen at all).
+	//
+	// Under UEFI GRUB's console is the firmware's, which copies what it
+	// shows to the serial port where it has one (OVMF does): GRUB's own
+	// serial terminal as well printed every line twice there ("Booting
+	// 'gokernel'" twice), so under EFI it writes to the console alone.
 	return `set timeout=0
 set default=0
 insmod all_video
 serial --unit=0 --speed=115200
 terminal_input console serial
-terminal_output console serial
+if [ "$grub_platform" = "efi" ]; then
+    terminal_output console
+else
+    terminal_output console serial
+fi
 menuentry "gokernel" {
     multiboot2 /boot/kernel.elf` + words + `
     boot
@@ -154,8 +163,20 @@ menuentry "gokernel" {
 `, nil
 }
 
+// GrubTool returns the name of GRUB's command grub-NAME on this system:
+// grub-NAME, or grub2-NAME where only that exists (Fedora's spelling).
+func GrubTool(name string) string {
+	if _, err := exec.LookPath(name); err != nil {
+		alt := strings.Replace(name, "grub-", "grub2-", 1)
+		if _, err := exec.LookPath(alt); err == nil {
+			return alt
+		}
+	}
+	return name
+}
+
 func checkISOTools() error {
-	for _, tool := range []string{"grub-mkrescue", "xorriso", "mformat"} {
+	for _, tool := range []string{GrubTool("grub-mkrescue"), "xorriso", "mformat"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("mkiso: %s not found; install the Debian packages %s", tool, isoPackages)
 		}

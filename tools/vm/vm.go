@@ -70,6 +70,7 @@ const LogDirEnv = "GOKERNEL_VM_LOGDIR"
 // spaces) before its Options.Args, so one run of the whole suite can try
 // another machine: QEMU_ARGS="-smp 4" or "-cpu max". An -accel there replaces
 // the default, which is TCG, multi-threaded when -smp asks for CPUs.
+// make run and its siblings (tools/qemurun) read it with the same meaning.
 const ArgsEnv = "QEMU_ARGS"
 
 // Errors that Expect and Wait wrap; test them with errors.Is.
@@ -108,6 +109,7 @@ type Options struct {
 	CPUs     int           // -smp; default 1
 	Args     []string      // extra QEMU arguments, appended last (after $QEMU_ARGS)
 	LogDir   string        // if set, the raw serial log is written to LogDir/Name.log
+	Echo     io.Writer     // if set, gets the raw serial output as it arrives (make test-one)
 	Name     string        // names the log file and reports; StartT uses t.Name()
 }
 
@@ -318,6 +320,9 @@ func (v *VM) readSerial(r io.ReadCloser) {
 			v.mu.Lock()
 			v.serial.write(buf[:n], at)
 			v.mu.Unlock()
+			if v.opts.Echo != nil {
+				v.opts.Echo.Write(buf[:n])
+			}
 		}
 		if err != nil {
 			return
