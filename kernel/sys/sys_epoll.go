@@ -48,7 +48,7 @@ func sysEpollCtl(f *arch.Frame) uint64 {
 	if ep.kind != fdEpoll || epfd == fd {
 		return linux.EINVAL.Ret()
 	}
-	if target.kind == fdFile || target.kind == fdPipe {
+	if target.kind != fdEventfd && target.kind != fdSocket {
 		// Files cannot be polled (Linux: EPERM for regular files and
 		// directories); pipes block in the call instead (sys_pipe.go).
 		return linux.EPERM.Ret()
@@ -66,6 +66,10 @@ func sysEpollCtl(f *arch.Frame) uint64 {
 			return linux.EFAULT.Ret()
 		}
 		in = interest{fd: int32(fd), events: *(*uint32)(unsafe.Pointer(&b[0])), data: *(*uint64)(unsafe.Pointer(&b[4]))}
+		// Linux polls the descriptor when it is added or changed
+		// (ep_insert, ep_modify): an edge-triggered interest reports
+		// what is ready already.
+		in.pending = ready(int32(fd)) & (in.events | linux.EPOLLERR | linux.EPOLLHUP)
 	}
 	switch op {
 	case linux.EPOLL_CTL_ADD:
@@ -115,7 +119,10 @@ func sysEpollPwait(f *arch.Frame) uint64 {
 }
 
 // epollWait reports ready descriptors, or blocks until one is ready or the
-// timeout (in ms; negative: none) passes. A wake-up restarts the call. The
+// timeout (in ms; negative: none) passes: a level-triggered interest when
+// its descriptor is ready, an edge-triggered one (EPOLLET, as the
+// runtime's netpoller registers sockets) when events were posted since
+// its last report. A wake-up restarts the call. The
 // checks come in the order of Linux's do_epoll_wait: the array
 // (args.EpollWait), then the descriptor.
 //
@@ -135,15 +142,20 @@ func epollWait(epfd, events uint64, maxevents int32, timeoutMs int64, nr uint64)
 	n := uint64(0)
 	for j := 0; j < ep.nwatch && j < maxInterest && n < max; j++ {
 		w := &ep.watch[j]
-		if w.events&linux.EPOLLIN == 0 || !readable(w.fd) {
+		ev := ready(w.fd) & (w.events | linux.EPOLLERR | linux.EPOLLHUP)
+		if w.events&linux.EPOLLET != 0 {
+			ev = w.pending
+		}
+		if ev == 0 {
 			continue
 		}
 		b, ok := mem.UserBytes(events+n*linux.EpollEventSize, linux.EpollEventSize, true)
 		if !ok || len(b) < linux.EpollEventSize {
 			return linux.EFAULT.Ret()
 		}
-		*(*uint32)(unsafe.Pointer(&b[0])) = linux.EPOLLIN
+		*(*uint32)(unsafe.Pointer(&b[0])) = ev
 		*(*uint64)(unsafe.Pointer(&b[4])) = w.data
+		w.pending = 0
 		n++
 	}
 	if n > 0 || timeoutMs == 0 {

@@ -35,6 +35,8 @@ func sysWrite(f *arch.Frame) uint64 {
 		return fileWrite(file, buf, n, 0, false)
 	case fdPipe:
 		return pipeWrite(file, buf, n)
+	case fdSocket:
+		return sockWrite(file, buf, n)
 	case fdConsole:
 		// Linux's vfs_write first checks that the whole buffer lies in
 		// user space (access_ok), then writes. One call writes at most
@@ -64,7 +66,7 @@ func sysWrite(f *arch.Frame) uint64 {
 			return linux.EINVAL.Ret()
 		}
 		file.counter += v
-		notify(int32(fd), linux.SYS_EPOLL_PWAIT)
+		post(int32(fd), linux.EPOLLIN)
 		return 8
 	}
 	return linux.EINVAL.Ret()
@@ -82,6 +84,8 @@ func sysRead(f *arch.Frame) uint64 {
 		return fileRead(file, buf, n, 0, false)
 	case fdPipe:
 		return pipeRead(file, buf, n)
+	case fdSocket:
+		return sockRead(file, buf, n)
 	case fdConsole:
 		return 0
 	case fdEventfd:
@@ -112,6 +116,8 @@ func sysClose(f *arch.Frame) uint64 {
 		fs.Drop(file.node)
 	case fdPipe:
 		pipeClose(file)
+	case fdSocket:
+		sockClose(file)
 	}
 	if file.kind != fdConsole {
 		*file = file0
@@ -153,7 +159,7 @@ func sysFcntl(f *arch.Frame) uint64 {
 		return 0
 	case linux.F_GETFL:
 		fl := uint64(linux.O_RDWR)
-		if file.kind == fdFile || file.kind == fdPipe {
+		if file.kind == fdFile || file.kind == fdPipe || file.kind == fdSocket {
 			fl = uint64(file.accmode)
 		}
 		if file.nonblock {

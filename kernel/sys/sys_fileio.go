@@ -174,6 +174,8 @@ func fstat(fd, addr uint64) uint64 {
 		fs.Stat(file.node, &statBuf)
 	case fdPipe:
 		statBuf = linux.Stat{Dev: 12, Ino: uint64(file.node) + 1, Nlink: 1, Mode: linux.S_IFIFO | 0o600, Blksize: 4096}
+	case fdSocket:
+		statBuf = linux.Stat{Dev: 8, Ino: uint64(file.node) + 1, Nlink: 1, Mode: linux.S_IFSOCK | 0o777, Blksize: 4096}
 	case fdConsole:
 		statBuf = linux.Stat{Dev: 5, Ino: fd + 1, Nlink: 1, Mode: linux.S_IFCHR | 0o620, Rdev: 4<<8 | 64, Blksize: 1024}
 	default:

@@ -9,21 +9,23 @@ import (
 
 // Pipes (fs/pipe.c): pipe2 makes a read end and a write end that share a
 // ring buffer. Go's testing package needs them: it runs an example with
-// os.Stdout on a pipe that a goroutine drains.
+// os.Stdout on a pipe that a goroutine drains. A connected loopback
+// socket (sys_socket.go) is two of these rings, one each way.
 //
-// Reads and writes block (a pipe here is never in epoll: epoll_ctl
-// refuses it with EPERM, as Linux refuses regular files, and os.newFile
-// then keeps the descriptor blocking, so the runtime's thread waits in the
-// call and sysmon hands its P on). A blocked call waits as epoll does
-// (sched.WaitPoll) on a key of its end and restarts when the other end
-// moves: a read when bytes arrive or the last writer closes, a write when
-// room appears or the last reader closes.
+// A pipe is not pollable (epoll_ctl refuses it with EPERM, as Linux
+// refuses regular files), so os.newFile keeps it blocking and the
+// runtime's thread waits in the call while sysmon hands its P on. A
+// blocked call waits as epoll does (sched.WaitPoll) on a key of its end
+// and restarts when the other end moves: a read when bytes arrive or the
+// last writer closes, a write when room appears or the last reader
+// closes. A socket's ring also posts epoll events to the descriptors at
+// its ends (rfd, wfd).
 
 const (
-	maxPipes = 8
+	maxPipes = 32       // rings: a pipe takes one, a connection two
 	pipeSize = 16 << 10 // Linux's default is 16 pages; a page is enough for POSIX's PIPE_BUF
-	// pipeKey is the first wait key (sched.WakePoll's obj) of the pipes,
-	// above every epoll descriptor: pipe i's readers wait on
+	// pipeKey is the first wait key (sched.WakePoll's obj) of the rings,
+	// above every epoll descriptor: ring i's readers wait on
 	// pipeKey+2i, its writers on pipeKey+2i+1.
 	pipeKey = 1 << 16
 )
@@ -32,6 +34,7 @@ type pipe struct {
 	buf              [pipeSize]byte
 	head, n          uint64 // the oldest byte, and how many
 	readers, writers int32  // open ends
+	rfd, wfd         int32  // a socket's descriptors at the ends, for epoll events; -1 for none
 }
 
 var pipes [maxPipes]pipe
@@ -42,6 +45,20 @@ func sysPipe(f *arch.Frame) uint64 { return pipe2(arg1(f), 0) }
 //go:nosplit
 func sysPipe2(f *arch.Frame) uint64 { return pipe2(arg1(f), arg2(f)) }
 
+// newPipe takes a free ring with one reader and one writer, or returns
+// -1.
+//
+//go:nosplit
+func newPipe() int32 {
+	for i := range pipes {
+		if p := &pipes[i]; p.readers == 0 && p.writers == 0 {
+			p.head, p.n, p.readers, p.writers, p.rfd, p.wfd = 0, 0, 1, 1, -1, -1
+			return int32(i)
+		}
+	}
+	return -1
+}
+
 // pipe2 makes a pipe and stores its two descriptors, read end first, at
 // fds (fs/pipe.c do_pipe2: flags first, then the descriptors, then the
 // copy out, undone if it faults).
@@ -51,39 +68,34 @@ func pipe2(fds, flags uint64) uint64 {
 	if flags&^(linux.O_CLOEXEC|linux.O_NONBLOCK) != 0 {
 		return linux.EINVAL.Ret()
 	}
-	p := -1
-	for i := range pipes {
-		if pipes[i].readers == 0 && pipes[i].writers == 0 {
-			p = i
-			break
-		}
-	}
-	if p < 0 {
-		return linux.ENFILE.Ret()
-	}
 	rfd, r := newFD(fdPipe)
 	if r == nil {
 		return linux.EMFILE.Ret()
 	}
 	wfd, w := newFD(fdPipe)
 	if w == nil {
-		*r = file0
+		*r = file{}
 		return linux.EMFILE.Ret()
 	}
+	b, ok := mem.UserBytes(fds, 8, true)
+	if !ok || len(b) < 8 {
+		*r = file{}
+		*w = file{}
+		return linux.EFAULT.Ret()
+	}
+	p := newPipe()
+	if p < 0 {
+		*r = file{}
+		*w = file{}
+		return linux.ENFILE.Ret()
+	}
 	for _, e := range [2]*file{r, w} {
-		e.node = int32(p)
+		e.node = p
 		e.nonblock = flags&linux.O_NONBLOCK != 0
 		e.cloexec = flags&linux.O_CLOEXEC != 0
 	}
 	r.rd, r.accmode = true, linux.O_RDONLY
 	w.wr, w.accmode = true, linux.O_WRONLY
-	b, ok := mem.UserBytes(fds, 8, true)
-	if !ok || len(b) < 8 {
-		*r, *w = file0, file0
-		return linux.EFAULT.Ret()
-	}
-	q := &pipes[p]
-	q.head, q.n, q.readers, q.writers = 0, 0, 1, 1
 	putInt32(b[0:4], int32(rfd))
 	putInt32(b[4:8], int32(wfd))
 	return 0
@@ -97,23 +109,43 @@ func putInt32(b []byte, v int32) {
 }
 
 //go:nosplit
-func pipeOf(file *file) *pipe {
-	if uint32(file.node) >= maxPipes {
-		return nil
-	}
-	return &pipes[file.node]
-}
-
-// pipeRead copies up to n buffered bytes to buf; with none it returns 0
-// when no writer is left (end of file), EAGAIN when non-blocking, or
-// blocks.
-//
-//go:nosplit
 func pipeRead(file *file, buf, n uint64) uint64 {
-	p := pipeOf(file)
-	if p == nil || !file.rd {
+	if !file.rd {
 		return linux.EBADF.Ret()
 	}
+	return ringRead(file.node, buf, n, file.nonblock)
+}
+
+//go:nosplit
+func pipeWrite(file *file, buf, n uint64) uint64 {
+	if !file.wr {
+		return linux.EBADF.Ret()
+	}
+	return ringWrite(file.node, buf, n, file.nonblock)
+}
+
+// pipeClose drops one end.
+//
+//go:nosplit
+func pipeClose(file *file) {
+	if file.rd {
+		dropReader(file.node)
+	}
+	if file.wr {
+		dropWriter(file.node)
+	}
+}
+
+// ringRead copies up to n buffered bytes of ring i to buf; with none it
+// returns 0 when no writer is left (end of file), EAGAIN when
+// non-blocking, or blocks.
+//
+//go:nosplit
+func ringRead(i int32, buf, n uint64, nonblock bool) uint64 {
+	if uint32(i) >= maxPipes {
+		return linux.EBADF.Ret()
+	}
+	p := &pipes[i]
 	if n == 0 {
 		return 0
 	}
@@ -121,10 +153,10 @@ func pipeRead(file *file, buf, n uint64) uint64 {
 		switch {
 		case p.writers == 0:
 			return 0
-		case file.nonblock:
+		case nonblock:
 			return linux.EAGAIN.Ret()
 		}
-		sched.Block(sched.WaitPoll, pipeKey+2*uint64(file.node), 0)
+		sched.Block(sched.WaitPoll, pipeKey+2*uint64(i), 0)
 		return 0 // not seen: the wake-up restarts the call
 	}
 	done := uint64(0)
@@ -142,21 +174,22 @@ func pipeRead(file *file, buf, n uint64) uint64 {
 	if done == 0 {
 		return linux.EFAULT.Ret()
 	}
-	sched.WakePoll(pipeKey+2*uint64(file.node)+1, linux.SYS_WRITE)
+	sched.WakePoll(pipeKey+2*uint64(i)+1, linux.SYS_WRITE)
+	post(p.wfd, linux.EPOLLOUT)
 	return done
 }
 
-// pipeWrite copies up to n bytes from buf into the free room; with no
-// room it returns EAGAIN when non-blocking, or blocks. With no reader
-// left it is EPIPE (Linux also raises SIGPIPE, which Go ignores for
+// ringWrite copies up to n bytes from buf into the free room of ring i;
+// with no room it returns EAGAIN when non-blocking, or blocks. With no
+// reader left it is EPIPE (Linux also raises SIGPIPE, which Go ignores for
 // descriptors other than 1 and 2).
 //
 //go:nosplit
-func pipeWrite(file *file, buf, n uint64) uint64 {
-	p := pipeOf(file)
-	if p == nil || !file.wr {
+func ringWrite(i int32, buf, n uint64, nonblock bool) uint64 {
+	if uint32(i) >= maxPipes {
 		return linux.EBADF.Ret()
 	}
+	p := &pipes[i]
 	if p.readers == 0 {
 		return linux.EPIPE.Ret()
 	}
@@ -164,10 +197,10 @@ func pipeWrite(file *file, buf, n uint64) uint64 {
 		return 0
 	}
 	if p.n == pipeSize {
-		if file.nonblock {
+		if nonblock {
 			return linux.EAGAIN.Ret()
 		}
-		sched.Block(sched.WaitPoll, pipeKey+2*uint64(file.node)+1, 0)
+		sched.Block(sched.WaitPoll, pipeKey+2*uint64(i)+1, 0)
 		return 0 // not seen: the wake-up restarts the call
 	}
 	done := uint64(0)
@@ -185,25 +218,34 @@ func pipeWrite(file *file, buf, n uint64) uint64 {
 	if done == 0 {
 		return linux.EFAULT.Ret()
 	}
-	sched.WakePoll(pipeKey+2*uint64(file.node), linux.SYS_READ)
+	sched.WakePoll(pipeKey+2*uint64(i), linux.SYS_READ)
+	post(p.rfd, linux.EPOLLIN)
 	return done
 }
 
-// pipeClose drops one end and wakes the other end's waiters, who then
-// see end of file or EPIPE.
+// dropReader and dropWriter close an end of ring i and wake the other
+// end's waiters, who then see EPIPE or end of file.
 //
 //go:nosplit
-func pipeClose(file *file) {
-	p := pipeOf(file)
-	if p == nil {
+func dropReader(i int32) {
+	if uint32(i) >= maxPipes || pipes[i].readers <= 0 {
 		return
 	}
-	if file.rd {
-		p.readers--
-		sched.WakePoll(pipeKey+2*uint64(file.node)+1, linux.SYS_WRITE)
+	p := &pipes[i]
+	p.readers--
+	p.rfd = -1
+	sched.WakePoll(pipeKey+2*uint64(i)+1, linux.SYS_WRITE)
+	post(p.wfd, linux.EPOLLOUT|linux.EPOLLERR)
+}
+
+//go:nosplit
+func dropWriter(i int32) {
+	if uint32(i) >= maxPipes || pipes[i].writers <= 0 {
+		return
 	}
-	if file.wr {
-		p.writers--
-		sched.WakePoll(pipeKey+2*uint64(file.node), linux.SYS_READ)
-	}
+	p := &pipes[i]
+	p.writers--
+	p.wfd = -1
+	sched.WakePoll(pipeKey+2*uint64(i), linux.SYS_READ)
+	post(p.rfd, linux.EPOLLIN|linux.EPOLLRDHUP)
 }
