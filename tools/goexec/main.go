@@ -17,8 +17,9 @@
 // The archive holds, at their host paths: the working directory's regular
 // files, its testdata/ tree, and for each parent up to the module root
 // (go.mod) or $GOROOT/src the regular files in it and its testdata/ tree
-// (tests read ../testdata, ../../README.md), and
-// $GOROOT/lib/time/zoneinfo.zip. The program starts in the working
+// (tests read ../testdata, ../../README.md),
+// $GOROOT/lib/time/zoneinfo.zip, and an /etc/hosts naming 127.0.0.1
+// localhost (the kernel's network is the loopback alone). The program starts in the working
 // directory (cwd=), with TMPDIR=/tmp, a writable file system in memory.
 //
 // Environment:

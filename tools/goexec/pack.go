@@ -46,6 +46,12 @@ func pack(dir, guestCwd, goroot string) (string, error) {
 	if goroot != "" {
 		a.file(filepath.Join(goroot, "lib", "time", "zoneinfo.zip"))
 	}
+	// The kernel's network is the loopback alone (kernel/sys/sys_socket.go):
+	// localhost must resolve from the hosts file, as there is no DNS.
+	if !a.dirs["etc"] && a.err == nil {
+		a.dir("/etc")
+		a.err = a.w.Add("etc/hosts", cpio.TypeReg|0o644, 0, []byte("127.0.0.1\tlocalhost\n"))
+	}
 	if a.err == nil {
 		a.err = a.w.Close()
 	}
