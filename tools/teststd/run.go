@@ -59,12 +59,15 @@ func test(pkg, goexec, log string, timeout time.Duration) result {
 	return r
 }
 
-// firstFailure names the first failing test, or the first line of a
-// panic or build failure.
+// firstFailure names the first failing test with the first line it
+// logged, or gives the first line of a panic or build failure.
 func firstFailure(out string) string {
 	lines := strings.Split(out, "\n")
-	for _, l := range lines {
+	for i, l := range lines {
 		if m := failLine.FindStringSubmatch(l); m != nil {
+			if i+1 < len(lines) && strings.HasPrefix(lines[i+1], "    ") && !failLine.MatchString(lines[i+1]) {
+				return m[1] + ": " + strings.TrimSpace(lines[i+1])
+			}
 			return m[1]
 		}
 	}
