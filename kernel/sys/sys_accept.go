@@ -31,7 +31,11 @@ func sysConnect(f *arch.Frame) uint64 {
 		return linux.ENETUNREACH.Ret()
 	}
 	l := listener(port)
-	if l < 0 || sockets[l].nqueue >= sockets[l].backlog || sockets[l].nqueue >= maxBacklog {
+	if l < 0 {
+		return linux.ECONNREFUSED.Ret()
+	}
+	ls := &sockets[l&(maxSockets-1)]
+	if ls.nqueue >= ls.backlog || ls.nqueue >= maxBacklog || ls.nqueue < 0 {
 		return linux.ECONNREFUSED.Ret()
 	}
 	if s.state == sockNew {
@@ -45,13 +49,12 @@ func sysConnect(f *arch.Frame) uint64 {
 	}
 	down := newPipe() // server to client
 	if down < 0 {
-		pipes[up].readers, pipes[up].writers = 0, 0
+		pipes[up&(maxPipes-1)].readers, pipes[up&(maxPipes-1)].writers = 0, 0
 		return linux.EAGAIN.Ret()
 	}
 	s.state, s.peer, s.tx, s.rx = sockConnected, port, up, down
-	pipes[up].wfd, pipes[down].rfd = int32(fd), int32(fd)
-	ls := &sockets[l]
-	ls.queue[ls.nqueue] = conn{rx: up, tx: down, port: s.port}
+	pipes[up&(maxPipes-1)].wfd, pipes[down&(maxPipes-1)].rfd = int32(fd), int32(fd)
+	ls.queue[ls.nqueue&(maxBacklog-1)] = conn{rx: up, tx: down, port: s.port}
 	ls.nqueue++
 	post(sockFD(l), linux.EPOLLIN)
 	wakeAccept(int32(l))
@@ -146,11 +149,11 @@ func accept4(fd, addr, lenAddr, flags uint64, four bool) uint64 {
 	}
 	copy(s.queue[:], s.queue[1:])
 	s.nqueue--
-	sockets[i] = socket{state: sockConnected, port: s.port, peer: c.port, rx: c.rx, tx: c.tx}
+	sockets[i&(maxSockets-1)] = socket{state: sockConnected, port: s.port, peer: c.port, rx: c.rx, tx: c.tx}
 	nf.node = int32(i)
 	nf.rd, nf.wr, nf.accmode = true, true, linux.O_RDWR
 	nf.nonblock = flags&linux.SOCK_NONBLOCK != 0
 	nf.cloexec = flags&linux.SOCK_CLOEXEC != 0
-	pipes[c.rx].rfd, pipes[c.tx].wfd = int32(nfd), int32(nfd)
+	pipes[c.rx&(maxPipes-1)].rfd, pipes[c.tx&(maxPipes-1)].wfd = int32(nfd), int32(nfd)
 	return uint64(nfd)
 }

@@ -21,6 +21,9 @@ import (
 // closes. A socket's ring also posts epoll events to the descriptors at
 // its ends (rfd, wfd).
 
+// Table sizes are powers of two: an index masked with size-1 needs no
+// bounds check, and ring 0 may not call runtime.panicBounds
+// (tools/ring0check).
 const (
 	maxPipes = 32       // rings: a pipe takes one, a connection two
 	pipeSize = 16 << 10 // Linux's default is 16 pages; a page is enough for POSIX's PIPE_BUF
@@ -166,7 +169,7 @@ func ringRead(i int32, buf, n uint64, nonblock bool) uint64 {
 		if !ok {
 			break
 		}
-		copy(b, p.buf[p.head:p.head+uint64(len(b))])
+		copy(b, p.buf[p.head&(pipeSize-1):]) // chunk <= pipeSize-head: no wrap
 		done += uint64(len(b))
 		p.head = (p.head + uint64(len(b))) % pipeSize
 		p.n -= uint64(len(b))
@@ -211,7 +214,7 @@ func ringWrite(i int32, buf, n uint64, nonblock bool) uint64 {
 		if !ok {
 			break
 		}
-		copy(p.buf[tail:tail+uint64(len(b))], b)
+		copy(p.buf[tail&(pipeSize-1):], b) // chunk <= pipeSize-tail
 		done += uint64(len(b))
 		p.n += uint64(len(b))
 	}

@@ -19,7 +19,7 @@ import (
 // net/ipv4/af_inet.c, inet_connection_sock.c) as far as they apply.
 
 const (
-	maxSockets = 16
+	maxSockets = 16 // powers of two, for masked indexes (sys_pipe.go)
 	maxBacklog = 8
 	firstPort  = 32768 // the ephemeral range (net.ipv4.ip_local_port_range)
 	// sockKey is the first wait key of listeners that block in accept
@@ -98,7 +98,7 @@ func sysSocket(f *arch.Frame) uint64 {
 	if file == nil {
 		return linux.EMFILE.Ret()
 	}
-	sockets[s] = socket{state: sockNew, rx: -1, tx: -1}
+	sockets[s&(maxSockets-1)] = socket{state: sockNew, rx: -1, tx: -1}
 	file.node = int32(s)
 	file.rd, file.wr, file.accmode = true, true, linux.O_RDWR
 	file.nonblock = typ&linux.SOCK_NONBLOCK != 0
