@@ -37,6 +37,7 @@ const (
 	SYS_RENAMEAT2  = 316
 	SYS_PIPE       = 22
 	SYS_PIPE2      = 293
+	SYS_SPLICE     = 275
 	SYS_FACCESSAT2 = 439
 )
 

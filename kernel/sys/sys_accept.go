@@ -50,6 +50,7 @@ func sysConnect(f *arch.Frame) uint64 {
 	down := newPipe() // server to client
 	if down < 0 {
 		pipes[up&(maxPipes-1)].readers, pipes[up&(maxPipes-1)].writers = 0, 0
+		freePipe(up)
 		return linux.EAGAIN.Ret()
 	}
 	s.state, s.peer, s.tx, s.rx = sockConnected, port, up, down

@@ -25,8 +25,12 @@ import (
 // bounds check, and ring 0 may not call runtime.panicBounds
 // (tools/ring0check).
 const (
-	maxPipes = 32       // rings: a pipe takes one, a connection two
-	pipeSize = 16 << 10 // Linux's default is 16 pages; a page is enough for POSIX's PIPE_BUF
+	maxPipes = 32 // rings: a pipe takes one, a connection two
+	// pipeSize is a ring's buffer: one frame, taken when the ring is made
+	// and given back when its last end closes, so idle rings cost no
+	// memory. (Linux's default is 16 pages; one is its minimum, and
+	// POSIX's PIPE_BUF.)
+	pipeSize = mem.PageSize
 	// pipeKey is the first wait key (sched.WakePoll's obj) of the rings,
 	// above every epoll descriptor: ring i's readers wait on
 	// pipeKey+2i, its writers on pipeKey+2i+1.
@@ -34,7 +38,7 @@ const (
 )
 
 type pipe struct {
-	buf              [pipeSize]byte
+	page             uint64 // the buffer's frame (physical); 0 when free
 	head, n          uint64 // the oldest byte, and how many
 	readers, writers int32  // open ends
 	rfd, wfd         int32  // a socket's descriptors at the ends, for epoll events; -1 for none
@@ -48,18 +52,42 @@ func sysPipe(f *arch.Frame) uint64 { return pipe2(arg1(f), 0) }
 //go:nosplit
 func sysPipe2(f *arch.Frame) uint64 { return pipe2(arg1(f), arg2(f)) }
 
-// newPipe takes a free ring with one reader and one writer, or returns
-// -1.
+// buf is the ring's buffer, through the direct map.
+//
+//go:nosplit
+func (p *pipe) buf() *[pipeSize]byte { return (*[pipeSize]byte)(arch.Ptr(mem.Virt(p.page))) }
+
+// newPipe takes a free ring with one reader and one writer and a frame
+// for its buffer, or returns -1 (no ring, or free memory at the floor
+// that system calls leave to page faults: mem.LowWater).
 //
 //go:nosplit
 func newPipe() int32 {
+	if mem.Frames.FreeCount()*mem.PageSize <= mem.LowWater {
+		return -1
+	}
 	for i := range pipes {
-		if p := &pipes[i]; p.readers == 0 && p.writers == 0 {
-			p.head, p.n, p.readers, p.writers, p.rfd, p.wfd = 0, 0, 1, 1, -1, -1
+		if p := &pipes[i]; p.page == 0 {
+			pa, ok := mem.Frames.Alloc()
+			if !ok {
+				return -1
+			}
+			p.page, p.head, p.n, p.readers, p.writers, p.rfd, p.wfd = pa, 0, 0, 1, 1, -1, -1
 			return int32(i)
 		}
 	}
 	return -1
+}
+
+// freePipe gives ring i's frame back once it has no end left.
+//
+//go:nosplit
+func freePipe(i int32) {
+	p := &pipes[i&(maxPipes-1)]
+	if p.readers <= 0 && p.writers <= 0 && p.page != 0 {
+		mem.Frames.Free(p.page)
+		p.page, p.readers, p.writers = 0, 0, 0
+	}
 }
 
 // pipe2 makes a pipe and stores its two descriptors, read end first, at
@@ -90,7 +118,7 @@ func pipe2(fds, flags uint64) uint64 {
 	if p < 0 {
 		*r = file{}
 		*w = file{}
-		return linux.ENFILE.Ret()
+		return linux.ENFILE.Ret() // Linux: ENFILE when pipe buffers run out
 	}
 	for _, e := range [2]*file{r, w} {
 		e.node = p
@@ -102,6 +130,19 @@ func pipe2(fds, flags uint64) uint64 {
 	putInt32(b[0:4], int32(rfd))
 	putInt32(b[4:8], int32(wfd))
 	return 0
+}
+
+// sysSplice moves nothing: no descriptor here supports splicing, which
+// Linux reports as EINVAL (fs/splice.c). Go's io.Copy between sockets and
+// pipes tries splice first and copies through memory after EINVAL, while
+// any other error (ENOSYS) would end the copy.
+//
+//go:nosplit
+func sysSplice(f *arch.Frame) uint64 {
+	if lookup(arg1(f)) == nil || lookup(arg3(f)) == nil {
+		return linux.EBADF.Ret()
+	}
+	return linux.EINVAL.Ret()
 }
 
 //go:nosplit
@@ -169,7 +210,7 @@ func ringRead(i int32, buf, n uint64, nonblock bool) uint64 {
 		if !ok {
 			break
 		}
-		copy(b, p.buf[p.head&(pipeSize-1):]) // chunk <= pipeSize-head: no wrap
+		copy(b, p.buf()[p.head&(pipeSize-1):]) // chunk <= pipeSize-head: no wrap
 		done += uint64(len(b))
 		p.head = (p.head + uint64(len(b))) % pipeSize
 		p.n -= uint64(len(b))
@@ -214,7 +255,7 @@ func ringWrite(i int32, buf, n uint64, nonblock bool) uint64 {
 		if !ok {
 			break
 		}
-		copy(p.buf[tail&(pipeSize-1):], b) // chunk <= pipeSize-tail
+		copy(p.buf()[tail&(pipeSize-1):], b) // chunk <= pipeSize-tail
 		done += uint64(len(b))
 		p.n += uint64(len(b))
 	}
@@ -239,6 +280,7 @@ func dropReader(i int32) {
 	p.rfd = -1
 	sched.WakePoll(pipeKey+2*uint64(i)+1, linux.SYS_WRITE)
 	post(p.wfd, linux.EPOLLOUT|linux.EPOLLERR)
+	freePipe(i)
 }
 
 //go:nosplit
@@ -251,4 +293,5 @@ func dropWriter(i int32) {
 	p.wfd = -1
 	sched.WakePoll(pipeKey+2*uint64(i), linux.SYS_READ)
 	post(p.rfd, linux.EPOLLIN|linux.EPOLLRDHUP)
+	freePipe(i)
 }

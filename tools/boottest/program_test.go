@@ -73,7 +73,8 @@ func bootModules(t *testing.T, cmdline string, modules ...string) vm.Result {
 
 // TestProgram: the program runs with its arguments and environment, reads
 // the archive (a path with '..' stays inside the root), writes /tmp, gets
-// EROFS in the archive, and its exit status leaves QEMU as 65+2N. The
+// EROFS in the archive, moves 1 MiB through a pipe and through a loopback
+// TCP connection, and its exit status leaves QEMU as 65+2N. The
 // archive's bad entries are skipped with a line each, and its corrupt
 // tail ends it.
 func TestProgram(t *testing.T) {
@@ -109,6 +110,8 @@ func TestProgram(t *testing.T) {
 		`^prog: /data has 1 entries <nil>$`,
 		`^prog: /tmp round trip "written" <nil>$`,
 		`^prog: write to the archive: open /data/new: read-only file system$`,
+		`^prog: pipe <nil>$`,
+		`^prog: tcp <nil>$`,
 		`^program exited with status 7$`)
 }
 

@@ -71,6 +71,7 @@ func fileCalls(add func(uintptr, string, func(*Gen) Plan), simple func(uintptr, 
 	simple(linux.SYS_FSYNC, "fsync", fd)
 	simple(linux.SYS_FDATASYNC, "fdatasync", fd)
 	simple(linux.SYS_PWRITE64, "pwrite64", fd, in, ln, any)
+	simple(linux.SYS_SPLICE, "splice", fd, in, fd, in, ln, any)
 
 	simple(linux.SYS_BIND, "bind", fd, in, ln)
 	simple(linux.SYS_LISTEN, "listen", fd, any)

@@ -4,7 +4,10 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"strconv"
 )
@@ -29,9 +32,65 @@ func main() {
 	}
 	err = os.WriteFile("/data/new", nil, 0o644)
 	fmt.Println("prog: write to the archive:", err)
+	fmt.Println("prog: pipe", pipe())
+	fmt.Println("prog: tcp", tcp())
 	status := 0
 	if len(os.Args) > 1 {
 		status, _ = strconv.Atoi(os.Args[1])
 	}
 	os.Exit(status)
+}
+
+// data is 1 MiB that is not all one byte: a ring that dropped or
+// reordered bytes would show.
+var data = func() []byte {
+	b := make([]byte, 1<<20)
+	for i := range b {
+		b[i] = byte(i * 7 / 5)
+	}
+	return b
+}()
+
+// pipe sends data through an os.Pipe (the kernel's ring is a page).
+func pipe() error {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	go func() { w.Write(data); w.Close() }()
+	got, err := io.ReadAll(r)
+	r.Close()
+	if err == nil && !bytes.Equal(got, data) {
+		err = fmt.Errorf("got %d bytes, not the %d sent", len(got), len(data))
+	}
+	return err
+}
+
+// tcp echoes data through a loopback connection, both ends in this
+// program.
+func tcp() error {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		io.Copy(c, c)
+		c.Close()
+	}()
+	c, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		return err
+	}
+	go func() { c.Write(data); c.(*net.TCPConn).CloseWrite() }()
+	got, err := io.ReadAll(c)
+	c.Close()
+	if err == nil && !bytes.Equal(got, data) {
+		err = fmt.Errorf("got %d bytes, not the %d sent", len(got), len(data))
+	}
+	return err
 }
