@@ -88,7 +88,7 @@ func usbArgs(devices ...string) []string {
 // follows the prompt (the shell's Notice clears it with CR and an
 // escape, which the serial log strips), hence no ^ on usb: lines.
 var (
-	xhciLine     = regexp.MustCompile(`usb: xHCI 1b36:000d at [0-9a-f:.]+, (MSI-X|MSI|polling.*), (\d+) ports$`)
+	xhciLine     = regexp.MustCompile(`usb: xHCI [0-9a-f]{4}:[0-9a-f]{4} at [0-9a-f:.]+, (MSI-X|MSI|polling.*), (\d+) ports$`)
 	kbdAttached  = regexp.MustCompile(`usb: keyboard attached \(port ([\d.]+), (full|high|super) speed\)$`)
 	kbdDetached  = regexp.MustCompile(`usb: keyboard detached \(port ([\d.]+)\)$`)
 	hubAttached  = regexp.MustCompile(`usb: hub attached \(port (\d+), (full|high|super) speed, (\d+) ports\)$`)
@@ -228,6 +228,35 @@ func TestUSBShell(t *testing.T) {
 			}
 			typeLine(t, v, "echo plugged in again")
 			expectLine(t, v, `^plugged in again$`)
+		})
+	}
+}
+
+// Each way of interrupting, by -kernel: NEC's xHCI model (which, unlike
+// qemu-xhci, can turn MSI-X and MSI off) with MSI and with neither
+// (polling), and qemu-xhci on the i440FX, whose PCI configuration space
+// is reached by the 0xCF8/0xCFC ports (no MCFG). The shell answers a
+// line typed on the keyboard in each.
+func TestUSBInterruptModes(t *testing.T) {
+	for _, tc := range []struct {
+		name, machine, xhci, mode, pci string
+	}{
+		{"MSI", "q35,i8042=off", "nec-usb-xhci,id=xhci,msix=off", "MSI", "ECAM"},
+		{"polling", "q35,i8042=off", "nec-usb-xhci,id=xhci,msix=off,msi=off", "polling", "ECAM"},
+		{"i440FX", "pc,i8042=off", "qemu-xhci,id=xhci", "MSI-X", "ports"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			v := shellVM(t, vm.Options{QMP: true, Args: []string{"-machine", tc.machine, "-device", tc.xhci, "-device", "usb-kbd,bus=xhci.0"}})
+			if m := awaitLines(t, v, regexp.MustCompile(`^pci: \d+ functions \((ECAM|ports)\b`), 1, 10*time.Second)[0]; m[1] != tc.pci {
+				t.Errorf("PCI configuration space by %s, want %s", m[1], tc.pci)
+			}
+			if mode := awaitLines(t, v, xhciLine, 1, 30*time.Second)[0][1]; !strings.HasPrefix(mode, tc.mode) {
+				t.Fatalf("xHCI interrupts by %s, want %s", mode, tc.mode)
+			}
+			awaitLines(t, v, kbdAttached, 1, 30*time.Second)
+			typeLine(t, v, "echo typed with "+tc.name)
+			expectLine(t, v, `^typed with `+tc.name+`$`)
 		})
 	}
 }
