@@ -16,15 +16,23 @@ import (
 	"os"
 	"runtime"
 
+	"gokernel/kernel/clock"
 	"gokernel/kernel/cmdline"
 	"gokernel/kernel/fault"
 	"gokernel/kernel/ktest"
+	"gokernel/kernel/stamp"
 	"gokernel/kernel/tasks"
 )
 
 func main() {
+	stamp.Mark(stamp.Main)
 	fault.StartReporter()
 	fmt.Printf("go: runtime up (%s)\n", runtime.Version())
+	stamp.Finish()
+	if cmdline.Get(cmdline.BootTime).Set {
+		hz, _ := clock.TSCHz()
+		stamp.Report(os.Stdout, hz)
+	}
 	if t := cmdline.Get(cmdline.Test); t.Set {
 		ktest.Run(t.Str)
 		return
