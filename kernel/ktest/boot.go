@@ -19,10 +19,12 @@ import (
 // Boot tests: what the boot path handed to Go, and the firmware's tables.
 
 func init() {
-	register("boot",
-		Test{Name: "boot", Run: testBoot, Note: "the memory map has usable RAM, the command line was read, the console works"},
-		Test{Name: "firmware", Run: testFirmware, Note: "SMBIOS and ACPI read through the private call's ReadPhys name the machine"},
-	)
+	later(func() {
+		register("boot",
+			Test{Name: "boot", Run: testBoot, Note: "the memory map has usable RAM, the command line was read, the console works"},
+			Test{Name: "firmware", Run: testFirmware, Note: "SMBIOS and ACPI read through the private call's ReadPhys name the machine"},
+		)
+	})
 }
 
 // testBoot checks what the boot path handed to Go: RAM in the memory map,

@@ -21,14 +21,16 @@ import (
 // shootdown seen from a reader on another CPU. Run them with -smp N.
 
 func init() {
-	register("smp",
-		Test{Name: "smp", Run: testSMP, Note: "a spinning goroutine per CPU reports its CPU (getcpu): every CPU is seen"},
-		Test{Name: "parallel", Run: testParallel, Note: "SHA-256 of 64 MiB in GOMAXPROCS parts: same sums, the speedup over GOMAXPROCS=1"},
-		Test{Name: "smpstress", Run: testSMPStress, Note: "10,000 goroutines ping-pong across CPUs with timers and selects for 20 s (SMPSTRESS=SECONDS): no lost wake-up"},
-		Test{Name: "shootdown", Run: testShootdown, Note: "a page read on one CPU and unmapped on another: the reader faults, never reads the old page"},
-		Test{Name: "pagefaults", Run: testPageFaults, Note: "a goroutine per CPU touches fresh pages: the faults are served at once, without the big kernel lock"},
-		Test{Name: "apfault", Run: testAPFault, Note: "the first AP faults in its bring-up (injected): it is reported and left out, the others run"},
-	)
+	later(func() {
+		register("smp",
+			Test{Name: "smp", Run: testSMP, Note: "a spinning goroutine per CPU reports its CPU (getcpu): every CPU is seen"},
+			Test{Name: "parallel", Run: testParallel, Note: "SHA-256 of 64 MiB in GOMAXPROCS parts: same sums, the speedup over GOMAXPROCS=1"},
+			Test{Name: "smpstress", Run: testSMPStress, Note: "10,000 goroutines ping-pong across CPUs with timers and selects for 20 s (SMPSTRESS=SECONDS): no lost wake-up"},
+			Test{Name: "shootdown", Run: testShootdown, Note: "a page read on one CPU and unmapped on another: the reader faults, never reads the old page"},
+			Test{Name: "pagefaults", Run: testPageFaults, Note: "a goroutine per CPU touches fresh pages: the faults are served at once, without the big kernel lock"},
+			Test{Name: "apfault", Run: testAPFault, Note: "the first AP faults in its bring-up (injected): it is reported and left out, the others run"},
+		)
+	})
 }
 
 // sysGetcpu is getcpu(2)'s number on linux/amd64, which package syscall

@@ -45,7 +45,7 @@ var names = [NPhases]string{"firmware, loader (to the stub)", "stub: long mode, 
 	"console", "loader information", "memory: frames, page tables, stacks", "traps: GDT, TSS, IDT",
 	"firmware: ACPI tables", "interrupts: APIC", "clock: TSC calibration", "timer: tick checked",
 	"smp: APs", "personality: address space, vDSO", "main thread", "runtime and package init",
-	"fault reporter, first Printf"}
+	"the marker line written"}
 
 // Name returns what happens between the previous phase and p.
 func (p Phase) Name() string { return names[p] }
