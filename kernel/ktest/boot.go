@@ -31,7 +31,7 @@ func init() {
 // the command line as arguments and environment, and a working console.
 func testBoot() error {
 	in := boot.Info()
-	if in.NRegions == 0 || in.UsableBytes() < 16<<20 {
+	if in.NRegions == 0 || in.UsableBytes() < 12<<20 {
 		return fmt.Errorf("memory map has %d regions, %d bytes usable", in.NRegions, in.UsableBytes())
 	}
 	if !strings.Contains(boot.Cmdline(), "test=boot") {

@@ -17,6 +17,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"gokernel/kernel/boot"
 )
 
 // Outcome is how a test's run ends when the kernel works.
@@ -86,6 +88,19 @@ func Tests() []Test {
 		}
 	}
 	return out
+}
+
+// fitRAM returns n for machines of 60 MiB of RAM or more, and below that
+// n scaled to 1/128 of n per MiB, at least 1: the tests sized for the
+// 64 MiB machines of the suite also run at the 16 MiB floor
+// (tools/boottest TestMemoryFloor), with as many goroutines alive at once
+// as that memory holds (about 3 KiB each: a 2 KiB stack, the g, channels).
+func fitRAM(n int) int {
+	mib := int(boot.Info().UsableBytes() >> 20)
+	if mib >= 60 {
+		return n
+	}
+	return max(1, n*mib/128)
 }
 
 // lookup returns the test called name.

@@ -117,12 +117,17 @@ func panicNow() {
 }
 
 func testGoroutines() error {
-	// 10,000 goroutines in pairs, each pair ping-ponging a counter.
+	// 10,000 goroutines in pairs, each pair ping-ponging a counter; all
+	// at once, or in waves as many as the machine's memory holds.
 	const pairs, rounds = 5000, 10
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	total := 0
+	wave := fitRAM(pairs)
 	for p := 0; p < pairs; p++ {
+		if p%wave == 0 {
+			wg.Wait()
+		}
 		ping, pong := make(chan int), make(chan int)
 		wg.Add(2)
 		go func() {
