@@ -34,18 +34,8 @@ func init() {
 	})
 }
 
-// sysGetcpu is getcpu(2)'s number on linux/amd64, which package syscall
-// does not name.
-const sysGetcpu = 309
-
 // getcpu returns the CPU the calling thread runs on.
-func getcpu() int {
-	var c uint32
-	if _, _, e := syscall.RawSyscall(sysGetcpu, uintptr(unsafe.Pointer(&c)), 0, 0); e != 0 {
-		return -1
-	}
-	return int(c)
-}
+func getcpu() int { return kcall.GetCPU() }
 
 // spinOn keeps n goroutines, each locked to a thread of its own, spinning
 // at once for d, and returns the CPUs each saw itself on.
