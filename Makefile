@@ -134,7 +134,7 @@ gdb: deps-qemu deps-gdb kernel
 	$(QEMURUN) -gdb -break '$(BREAK)' -kernel $(BUILD)/kernel.elf -go-elf $(BUILD)/go.elf \
 	  -goroot "$$($(KERNEL_GOENV) $(GOCMD) env GOROOT)" -append "$(CMDLINE)" $(GDB_FLAGS)
 
-## everything below: vet, host tests, QEMU tests, the boot matrix (6-8 minutes)
+## everything below: vet, host tests, QEMU tests, the boot matrix (about 12 minutes)
 test: deps kernel iso $(BUILD)/empty.elf test-host test-qemu test-matrix
 
 ## gofmt, go vet, host tests with -race, benchmarks, the ring-0 disassembly check
