@@ -65,7 +65,7 @@ METAL_PKGS    = $(shell $(GOCMD) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{
 GOEXEC       := $(BUILD)/goexec
 
 .PHONY: all help kernel iso run run-iso run-uefi debug gdb test test-host test-qemu \
-	test-matrix test-metal test-metal-own test-std test-one fuzz-sys screenshots bench-boot deps check-go check-toolchain test-go test-go-newest \
+	test-matrix test-metal test-metal-own test-std test-one fuzz-sys screenshots bench bench-boot deps check-go check-toolchain test-go test-go-newest \
 	syscall-report clean
 
 ## build build/kernel.elf (the default)
@@ -144,7 +144,7 @@ gdb: deps-qemu deps-gdb kernel
 	$(QEMURUN) -gdb -break '$(BREAK)' -kernel $(BUILD)/kernel.elf -go-elf $(BUILD)/go.elf \
 	  -goroot "$$($(KERNEL_GOENV) $(GOCMD) env GOROOT)" -append "$(CMDLINE)" $(GDB_FLAGS)
 
-## everything below: vet, host tests, QEMU tests, the project's packages on the metal, the boot matrix
+## everything below: vet, host tests, QEMU tests, the project's packages on the metal, the boot matrix (about 13 minutes)
 test: deps kernel iso $(BUILD)/empty.elf test-host test-qemu test-metal-own test-matrix
 
 ## gofmt, go vet, host tests with -race, benchmarks, the ring-0 disassembly check
@@ -221,6 +221,13 @@ fuzz-sys: deps-qemu kernel
 ## PNGs of the screen after a few shell commands, in build/screenshots (DOCS=1: docs/)
 screenshots: deps-qemu deps-uefi kernel iso
 	$(GOCMD) run ./tools/screenshots -kernel $(BUILD)/kernel.elf -iso $(BUILD)/kernel.iso -o $(if $(DOCS),docs,$(BUILD)/screenshots)
+
+# Every benchmark once, each beside its baseline from the same run, as a
+# Markdown table (README.md, "Benchmarks"). BENCHTIME=1s per host benchmark.
+BENCHTIME ?= 1s
+## every benchmark with its baseline and the ratio, as a Markdown table
+bench: deps-qemu kernel $(BUILD)/empty.elf
+	$(GOCMD) run ./tools/bench -benchtime $(BENCHTIME)
 
 ## boot time to "go: runtime up", against an empty kernel
 bench-boot: deps-qemu kernel $(BUILD)/empty.elf

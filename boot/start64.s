@@ -21,7 +21,8 @@
  *   RDI = boot magic, RSI = boot information address (physical),
  *   RDX = first byte of the kernel image, RCX = end of the image (with bss),
  *   R8  = base of the Go image (its ELF header),
- *   R9, R10 = start and end of the AP trampoline's bytes (ap.s).
+ *   R9, R10 = start and end of the AP trampoline's bytes (ap.s),
+ *   R11 = the TSC at the stub's first instruction (kernel/stamp).
  */
 	.include "multiboot.inc"
 
@@ -64,6 +65,7 @@ start64:
 	movabsq	$GO_BASE + KERNEL_VBASE, %r8
 	movabsq	$ap_tramp_start + KERNEL_VBASE, %r9
 	movabsq	$ap_tramp_end + KERNEL_VBASE, %r10
+	movq	boot_tsc, %r11
 	movabsq	$GO_ENTRY, %rax
 	call	*%rax
 	/* kernelEntry never returns. */

@@ -56,6 +56,7 @@ const (
 	Exit
 	Cwd
 	Help
+	BootTime
 	numOptions
 )
 
@@ -78,6 +79,7 @@ var Options = [numOptions]Option{
 	Exit:        {Name: "exit", Kind: Choice, Default: "halt", Choices: "halt|qemu", Help: "qemu: a program's exit status N leaves QEMU with status 65+2N (isa-debug-exit); halt prints it and halts"},
 	Cwd:         {Name: "cwd", Kind: Word, Default: "/", Help: "a program's working directory (in the file system from the boot modules)"},
 	Help:        {Name: "help", Kind: Flag, Help: "print this table at boot (cmdline=help too)"},
+	BootTime:    {Name: "boottime", Kind: Flag, Help: "print where the boot's time went, phase by phase (kernel/stamp)"},
 }
 
 // Next returns the first word of s and the rest of s after it.

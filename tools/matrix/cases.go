@@ -30,6 +30,7 @@ type Case struct {
 	CPU      string // QEMU -cpu, or Bochs's cpu model
 	Cmdline  string // the kernel command line (-kernel only)
 	SMP      string // QEMU -smp, "" for one CPU
+	USB      bool   // an xHCI controller and a USB keyboard, which types the echo
 	NA       string // if set, the case cannot run here: the row says why
 }
 
@@ -44,6 +45,9 @@ func (c Case) Name() string {
 	}
 	if c.SMP != "" {
 		n += "-smp" + c.SMP
+	}
+	if c.USB {
+		n += "-usb"
 	}
 	return strings.NewReplacer(" ", "", ",", "_", "=", "_").Replace(n)
 }
@@ -72,6 +76,16 @@ var smpCases = []Case{
 	{Image: KernelImage, Firmware: SeaBIOS, Machine: "pc", CPU: "max", SMP: "6,sockets=2,cores=3"},
 }
 
+// usbCases boot a q35 without an 8042, as a PC whose firmware no longer
+// fakes one, with QEMU's xHCI controller and a USB keyboard, by each
+// loader and firmware: the echo is typed on the USB keyboard (QMP), and
+// the row names the controller's interrupt.
+var usbCases = []Case{
+	{Image: KernelImage, Firmware: SeaBIOS, Machine: "q35,i8042=off", CPU: "max", USB: true},
+	{Image: ISOImage, Firmware: SeaBIOS, Machine: "q35,i8042=off", CPU: "max", USB: true},
+	{Image: ISOImage, Firmware: OVMF, Machine: "q35,i8042=off", CPU: "max", USB: true},
+}
+
 // bochsX2APIC is the Bochs model with x2APIC and TSC-deadline.
 const bochsX2APIC = "corei7_haswell_4770"
 
@@ -90,7 +104,8 @@ var quickSet = []Case{
 	{Image: ISOImage, Firmware: OVMF, Machine: "q35", CPU: "max"},
 }
 
-// Cases returns the matrix for set ("full" or "quick") with the Bochs row
+// Cases returns the matrix for set ("full", "quick" or "usb": the USB
+// cases alone, with no Bochs row) with the Bochs row
 // chosen by bochs ("auto", "on" or "off"): haveBochs tells whether Bochs
 // can run here, and bochsCPU is the model its row uses.
 func Cases(set, bochs string, haveBochs bool, bochsCPU string) ([]Case, error) {
@@ -112,10 +127,13 @@ func Cases(set, bochs string, haveBochs bool, bochsCPU string) ([]Case, error) {
 		}
 		cases = append(cases, timerCases...)
 		cases = append(cases, smpCases...)
+		cases = append(cases, usbCases...)
 	case "quick":
 		cases = append(cases, quickSet...)
+	case "usb":
+		return append(cases, usbCases...), nil
 	default:
-		return nil, fmt.Errorf("-set %q: want full or quick", set)
+		return nil, fmt.Errorf("-set %q: want full, quick or usb", set)
 	}
 	// Bochs's models show the APIC modes QEMU's TCG lacks: bochsCPU (Sandy
 	// Bridge by default: xAPIC, TSC-deadline) and Haswell (x2APIC,

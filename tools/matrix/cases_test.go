@@ -10,9 +10,9 @@ func TestFullSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 2 images x 2 firmwares x 2 machines x 2 CPUs, the timer cases, and
-	// Bochs twice (the given model and the x2APIC one).
-	if want := 16 + len(timerCases) + len(smpCases) + 2; len(cases) != want {
+	// 2 images x 2 firmwares x 2 machines x 2 CPUs, the timer, SMP and
+	// USB cases, and Bochs twice (the given model and the x2APIC one).
+	if want := 16 + len(timerCases) + len(smpCases) + len(usbCases) + 2; len(cases) != want {
 		t.Fatalf("%d cases, want %d", len(cases), want)
 	}
 	seen := map[string]bool{}
@@ -38,10 +38,20 @@ func TestFullSet(t *testing.T) {
 	if b := cases[len(cases)-1]; !b.Bochs() || b.CPU != bochsX2APIC {
 		t.Errorf("last case %+v, want the x2APIC Bochs row", b)
 	}
-	for _, c := range timerCases {
+	for _, c := range append(timerCases, usbCases...) {
 		if !seen[c.Name()] {
-			t.Errorf("timer case %s missing", c.Name())
+			t.Errorf("case %s missing", c.Name())
 		}
+	}
+	fws := map[string]bool{}
+	for _, c := range usbCases {
+		fws[string(c.Image)+" "+c.Firmware] = c.USB && strings.HasSuffix(c.Name(), "-usb")
+	}
+	if usb, err := Cases("usb", "on", true, ""); err != nil || len(usb) != len(usbCases) {
+		t.Errorf("-set usb: %d cases, %v; want the %d USB ones", len(usb), err, len(usbCases))
+	}
+	if len(fws) != 3 || !fws["kernel SeaBIOS"] || !fws["ISO SeaBIOS"] || !fws["ISO OVMF"] {
+		t.Errorf("USB cases %v, want -kernel, ISO under SeaBIOS and ISO under OVMF, named -usb", fws)
 	}
 }
 

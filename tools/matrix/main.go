@@ -5,7 +5,7 @@
 // Bochs. Each case must reach the kernel's `ready` line and answer
 // `echo matrix-ok` typed on COM1.
 //
-// Usage: go run ./tools/matrix [-set full|quick] [-j N] [-bochs auto|on|off]
+// Usage: go run ./tools/matrix [-set full|quick|usb] [-j N] [-bochs auto|on|off]
 // [-bochs-cpu MODEL] [-timeout D] [-kernel build/kernel.elf] [-iso build/kernel.iso]
 //
 // It exits 1 if a case failed (n/a rows do not count), 2 on bad usage.
@@ -30,7 +30,7 @@ func main() {
 	flag.StringVar(&cfg.ISO, "iso", "build/kernel.iso", "GRUB ISO for the ISO cases")
 	flag.DurationVar(&cfg.Timeout, "timeout", 3*time.Minute, "per case: the longest wait for `ready`")
 	jobs := flag.Int("j", runtime.NumCPU(), "cases run in parallel")
-	set := flag.String("set", "full", "full, or quick (four cases for CI)")
+	set := flag.String("set", "full", "full, quick (four cases for CI) or usb (the USB keyboard cases)")
 	bochs := flag.String("bochs", "auto", "Bochs row: auto (if installed), on, off")
 	bochsCPU := flag.String("bochs-cpu", vm.DefaultBochsCPU, "Bochs CPU model (bochs -help cpu lists them)")
 	flag.Parse()

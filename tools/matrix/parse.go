@@ -13,6 +13,10 @@ import (
 //	console: serial only
 //	boot: multiboot2
 //	machine: QEMU Standard PC (Q35 + ICH9, 2009) (pc-q35-7.2), BIOS ..., UEFI ...
+//
+// and one after it, from the USB driver (kernel/usbhost/controller.go):
+//
+//	usb: xHCI 1b36:000d at 00:03.0, MSI-X, 8 ports
 
 // Facts are what a boot said about itself.
 type Facts struct {
@@ -23,6 +27,7 @@ type Facts struct {
 	Clock       string   // the TSC's source: "HPET", "PM timer", "PIT", ...
 	CPUs        string   // "4 (APIC IDs 0 1 2 3)"
 	MachineName string   // shortened machine: name
+	USBIRQ      string   // the xHCI controller's interrupt: "MSI-X", "MSI", "polling"
 	Notes       []string // lines that report a problem (keyboard:, console: trouble)
 }
 
@@ -35,6 +40,7 @@ var (
 	clockRE   = regexp.MustCompile(`^clock: TSC \d+ MHz \((.*)\)$`)
 	smpRE     = regexp.MustCompile(`^smp: (\d+) CPUs?(?: \(APIC IDs? ([\d ]+)\))?`)
 	// QEMU's SMBIOS product names: "Standard PC (Q35 + ICH9, 2009)".
+	xhciRE   = regexp.MustCompile(`usb: xHCI [0-9a-f]{4}:[0-9a-f]{4} at \S+, (MSI-X|MSI|polling)\b`)
 	qemuPCRE = regexp.MustCompile(`^QEMU Standard PC \(([^,()]+), \d{4}\)`)
 )
 
@@ -43,10 +49,18 @@ const maxMachine = 40
 
 // ParseFacts reads the boot facts from serial lines. The last console
 // line wins: a problem line ("console: cannot use the framebuffer: ...")
-// comes before the one that names the screen in use.
+// comes before the one that names the screen in use. After `ready` only
+// the USB line counts (it may follow the shell's prompt).
 func ParseFacts(lines []string) Facts {
 	var f Facts
+	ready := false
 	for _, l := range lines {
+		if m := xhciRE.FindStringSubmatch(l); m != nil && f.USBIRQ == "" {
+			f.USBIRQ = m[1]
+		}
+		if ready {
+			continue
+		}
 		switch {
 		case bootRE.MatchString(l):
 			f.Boot = bootRE.FindStringSubmatch(l)[1]
@@ -73,9 +87,7 @@ func ParseFacts(lines []string) Facts {
 				f.CPUs += " (APIC IDs " + m[2] + ")"
 			}
 		}
-		if l == "ready" {
-			break
-		}
+		ready = l == "ready"
 	}
 	return f
 }

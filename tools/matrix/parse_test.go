@@ -21,8 +21,9 @@ func TestParseFacts(t *testing.T) {
 			"machine: QEMU Standard PC (Q35 + ICH9, 2009) (pc-q35-7.2), BIOS EFI Development Kit II / OVMF 0.0.0 02/06/2015, UEFI 2.7 EDK II",
 			"ready",
 			"console: serial only", // after ready: not boot facts
+			"> usb: xHCI 1b36:000d at 00:03.0, MSI-X, 8 ports", // after the prompt
 		}, Facts{Boot: "multiboot2", Console: "framebuffer 1024x768x32", Interrupts: "x2APIC", Timer: "TSC-deadline", Clock: "PM timer",
-			CPUs: "6 (APIC IDs 0 1 2 4 5 6)", MachineName: "QEMU Q35 + ICH9 (pc-q35-7.2)"}},
+			CPUs: "6 (APIC IDs 0 1 2 4 5 6)", MachineName: "QEMU Q35 + ICH9 (pc-q35-7.2)", USBIRQ: "MSI-X"}},
 		{[]string{
 			"console: vga text 80x25 cells, and serial",
 			"boot: multiboot1",
@@ -32,7 +33,8 @@ func TestParseFacts(t *testing.T) {
 			"machine: QEMU Standard PC (i440FX + PIIX, 1996) (pc-i440fx-7.2), BIOS SeaBIOS 1.16.2-debian-1.16.2-1 04/01/2014",
 			"keyboard: no PS/2 controller",
 			"ready",
-		}, Facts{Boot: "multiboot1", Console: "vga text", Interrupts: "PIC", Timer: "none", CPUs: "1", MachineName: "QEMU i440FX + PIIX (pc-i440fx-7.2)",
+			"usb: xHCI 1b36:000d at 00:04.0, polling every 10ms (MSI-X: no vector; no MSI-X or MSI; INTx needs ACPI's _PRT), 8 ports",
+		}, Facts{USBIRQ: "polling", Boot: "multiboot1", Console: "vga text", Interrupts: "PIC", Timer: "none", CPUs: "1", MachineName: "QEMU i440FX + PIIX (pc-i440fx-7.2)",
 			Notes: []string{"keyboard: no PS/2 controller"}}},
 		{[]string{
 			"console: UEFI boot without a framebuffer: no screen, serial only",

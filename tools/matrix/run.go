@@ -30,8 +30,19 @@ var readyOrHalt = regexp.MustCompile(`^ready$|^.*\bhalted\b.*$`)
 
 var echoed = regexp.MustCompile(`^matrix-ok$`)
 
+// usbKeyboard is the USB keyboard's line; a line printed while the
+// prompt is up follows it (the shell clears the prompt with CR and an
+// escape, which the serial log strips).
+var usbKeyboard = regexp.MustCompile(`usb: keyboard attached \(.*\)$`)
+
+// usbKeyHold paces the keys typed on the USB keyboard: QEMU's usb-kbd
+// queues 16 scan codes and hands the guest one per 8 ms report
+// (tools/boottest/usb_test.go says more).
+const usbKeyHold = 10 * time.Millisecond
+
 // Run boots one case, waits for `ready`, checks that the shell echoes a
-// line typed on COM1, and kills the emulator.
+// line typed on COM1 (on the USB keyboard in a USB case, once it is
+// attached), and kills the emulator.
 func Run(c Case, cfg Config) Outcome {
 	o := Outcome{Case: c}
 	if c.NA != "" {
@@ -50,8 +61,8 @@ func Run(c Case, cfg Config) Outcome {
 		o.Failed = "kernel halted: " + m[0]
 	default:
 		o.Ready = readyAt(v.Lines())
-		if err := v.SendSerial("echo matrix-ok\r"); err != nil {
-			o.Failed = "sending to COM1: " + err.Error()
+		if err := typeEcho(c, v); err != nil {
+			o.Failed = err.Error()
 		} else if _, err := v.ExpectRegexp(echoed, echoTimeout); err != nil {
 			o.Failed = waitFailure(v, "the echo of `echo matrix-ok`", echoTimeout, err)
 		}
@@ -71,6 +82,28 @@ func Run(c Case, cfg Config) Outcome {
 	return o
 }
 
+// typeEcho types `echo matrix-ok` and Enter: on COM1, or in a USB case
+// on the USB keyboard through QMP once the kernel has attached it.
+func typeEcho(c Case, v *vm.VM) error {
+	if !c.USB {
+		if err := v.SendSerial("echo matrix-ok\r"); err != nil {
+			return errors.New("sending to COM1: " + err.Error())
+		}
+		return nil
+	}
+	if _, err := v.ExpectRegexp(usbKeyboard, echoTimeout); err != nil {
+		return errors.New(waitFailure(v, "USB keyboard", echoTimeout, err))
+	}
+	keys, err := vm.KeysFor("echo matrix-ok\n")
+	if err == nil {
+		err = v.SendKeysTo("", usbKeyHold, keys...)
+	}
+	if err != nil {
+		return errors.New("typing on the USB keyboard: " + firstLine(err.Error()))
+	}
+	return nil
+}
+
 func start(c Case, cfg Config) (*vm.VM, error) {
 	name := "matrix-" + c.Name()
 	// The emulator outlives the waits, so that they, not its kill, end a
@@ -83,6 +116,10 @@ func start(c Case, cfg Config) (*vm.VM, error) {
 		Args: []string{"-machine", c.Machine, "-cpu", c.CPU}}
 	if c.SMP != "" {
 		o.Args = append(o.Args, "-smp", c.SMP) // vm runs each CPU on a host thread
+	}
+	if c.USB {
+		o.QMP = true
+		o.Args = append(o.Args, "-device", "qemu-xhci", "-device", "usb-kbd")
 	}
 	if c.Image == KernelImage {
 		o.Kernel = cfg.Kernel

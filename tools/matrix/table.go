@@ -28,7 +28,7 @@ func (o Outcome) Result() string {
 	return "PASS"
 }
 
-var header = []string{"Image", "Firmware", "Machine", "CPU", "Boot", "Console", "Interrupts", "Timer", "TSC from", "CPUs", "Machine name", "Time to ready", "Result"}
+var header = []string{"Image", "Firmware", "Machine", "CPU", "Boot", "Console", "Interrupts", "Timer", "TSC from", "CPUs", "USB", "Machine name", "Time to ready", "Result"}
 
 // WriteTable writes the outcomes as a Markdown table, one row each.
 func WriteTable(w io.Writer, outcomes []Outcome) {
@@ -56,8 +56,11 @@ func WriteTable(w io.Writer, outcomes []Outcome) {
 		if o.SMP != "" {
 			machine += ", -smp " + o.SMP
 		}
+		if o.USB {
+			machine += ", USB keyboard"
+		}
 		row(string(o.Image), o.Firmware, machine, o.CPU, dash(o.Boot), dash(o.Console),
-			dash(o.Interrupts), dash(o.Timer), dash(o.Clock), dash(o.CPUs), dash(o.MachineName), ready, o.Result())
+			dash(o.Interrupts), dash(o.Timer), dash(o.Clock), dash(o.CPUs), dash(o.USBIRQ), dash(o.MachineName), ready, o.Result())
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -138,4 +139,68 @@ func (v *VM) Screendump(path string) error {
 	}
 	_, err = v.RunQMP("screendump", map[string]string{"filename": abs, "format": "png"})
 	return err
+}
+
+// SendKeysTo presses keys, as SendKeysHold does, on the keyboard bound to
+// the display device with QEMU id display (-device usb-kbd,display=ID),
+// through QMP input-send-event: with a "device" QEMU gives the events to
+// the input handlers bound to that display's console; send-key names
+// none, and reaches the most recently activated keyboard among those
+// bound to no display. So with the usb-kbd bound, send-key types on the
+// PS/2 keyboard and SendKeysTo on the USB one. An empty display types
+// where send-key does.
+//
+// Each chord is pressed by one KeyEvent and released by another hold
+// later, and the next chord follows hold after that, as send-key paces
+// them (the waits are host sleeps that pace the keys, not timing
+// checks). Unlike send-key, whose events wait in QEMU's queue after it
+// returns, SendKeysTo returns once QEMU has given every event to a
+// keyboard: a device plugged in next cannot take a release meant for
+// the keyboard that got the press.
+func (v *VM) SendKeysTo(display string, hold time.Duration, keys ...string) error {
+	for _, chord := range keys {
+		for _, down := range []bool{true, false} {
+			if err := v.KeyEvent(display, chord, down); err != nil {
+				return err
+			}
+			if hold > 0 {
+				time.Sleep(hold)
+			}
+		}
+	}
+	return nil
+}
+
+// KeyEvent presses (down) or releases the qcodes of chord, as SendKeysTo
+// names them, in one QMP input-send-event; releases go in the reverse
+// order of the presses.
+func (v *VM) KeyEvent(display, chord string, down bool) error {
+	type key struct {
+		Type string `json:"type"`
+		Data string `json:"data"`
+	}
+	type keyEvent struct {
+		Down bool `json:"down"`
+		Key  key  `json:"key"`
+	}
+	type event struct {
+		Type string   `json:"type"`
+		Data keyEvent `json:"data"`
+	}
+	codes := strings.Split(chord, "-")
+	if !down {
+		slices.Reverse(codes)
+	}
+	var evs []event
+	for _, c := range codes {
+		evs = append(evs, event{"key", keyEvent{down, key{"qcode", c}}})
+	}
+	args := map[string]any{"events": evs}
+	if display != "" {
+		args["device"] = display
+	}
+	if _, err := v.RunQMP("input-send-event", args); err != nil {
+		return fmt.Errorf("%w (key %q)", err, chord)
+	}
+	return nil
 }

@@ -230,3 +230,48 @@ func formatReport(status, cmdline, stderr string, lines []Line, logFile string) 
 }
 
 func tail[T any](s []T, n int) []T { return s[max(0, len(s)-n):] }
+
+// LogLen returns the number of raw serial bytes so far: an offset for
+// ExpectOutput.
+func (v *VM) LogLen() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return len(v.serial.raw)
+}
+
+// ExpectOutput waits until the raw serial output from byte offset from
+// on contains substr, escapes and all, and returns the offset just past
+// the first match and when the read that completed it arrived (since
+// QEMU's start, as Line.At). Unlike Expect it consumes nothing and
+// needs no newline: it times the echo of single keys. When several reads
+// arrived before it looked, the time is the latest one's.
+func (v *VM) ExpectOutput(from int, substr string, timeout time.Duration) (int, time.Duration, error) {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	v.mu.Lock()
+	for {
+		if from > len(v.serial.raw) {
+			from = len(v.serial.raw)
+		}
+		if i := bytes.Index(v.serial.raw[from:], []byte(substr)); i >= 0 {
+			end, at := from+i+len(substr), v.serial.partialAt
+			v.mu.Unlock()
+			return end, at, nil
+		}
+		if v.exited {
+			res := v.result
+			v.mu.Unlock()
+			v.reported.Store(true)
+			return 0, 0, fmt.Errorf("vm %s: output %q never seen: %w: %s\n%s", v.opts.Name, substr, ErrExited, res.Meaning(), res.Report())
+		}
+		changed := v.serial.changed
+		v.mu.Unlock()
+		select {
+		case <-changed:
+		case <-deadline.C:
+			v.reported.Store(true)
+			return 0, 0, fmt.Errorf("vm %s: output %q not seen within %v: %w\n%s", v.opts.Name, substr, timeout, ErrTimeout, v.report())
+		}
+		v.mu.Lock()
+	}
+}

@@ -640,3 +640,8 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return string(b.buf)
 }
+
+// Stderr returns what QEMU wrote to its standard error so far: warnings,
+// and the lines of -trace events (such as hid_kbd_queue_full, a key
+// QEMU's USB keyboard refused).
+func (v *VM) Stderr() string { return cleanStderr(v.stderr.String()) }
