@@ -16,10 +16,16 @@ LD       := ld
 QEMU     := qemu-system-x86_64
 OVMF     ?= /usr/share/ovmf/OVMF.fd
 
-# The Go image is linked at GO_BASE (its ELF header page), right after the
-# boot stub at 1 MiB; linker.ld checks that the stub fits below it.
+# The Go image is loaded at physical GO_BASE (its ELF header page), right
+# after the boot stub at 1 MiB (linker.ld checks that the stub fits below
+# it), and runs at GO_VBASE = KERNEL_VBASE + GO_BASE in the top 2 GiB of the
+# address space, where no Linux program expects to be: the lower half is the
+# program's (kernel/mem/layout.go). The linker's -T is an int64, so its text
+# address GO_VBASE + 0x1000 = 0xffffffff80103000 is written as the negative
+# number with the same bits; tools/mkimage checks that the three agree.
 GO_BASE  := 0x102000
-GO_TEXT  := 0x103000
+GO_VBASE := 0xffffffff80102000
+GO_TEXT  := -0x7fefd000
 KERNEL_GOENV := GOOS=linux GOARCH=amd64 CGO_ENABLED=0 $(if $(GO),GOTOOLCHAIN=$(GO))
 
 # Go releases the kernel supports, in one place (the README lists them
@@ -53,9 +59,13 @@ deps-%:
 GO_SOURCES   := go.mod go.sum $(shell find arch kernel task keyboard -name '*.go' -not -name '*_test.go' -o -name '*.s' 2>/dev/null)
 BOOT_OBJECTS := $(BUILD)/multiboot.o $(BUILD)/start32.o $(BUILD)/start64.o $(BUILD)/ap.o $(BUILD)/goimage.o
 HOST_PKGS     = $(shell $(GOCMD) list ./... | grep -v /tools/boottest)
+# The project's packages whose tests also run on the metal (make test):
+# every package with tests but the host tools.
+METAL_PKGS    = $(shell $(GOCMD) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./... | grep -v /tools/)
+GOEXEC       := $(BUILD)/goexec
 
 .PHONY: all help kernel iso run run-iso run-uefi debug gdb test test-host test-qemu \
-	test-matrix test-one fuzz-sys screenshots bench bench-boot deps check-go check-toolchain test-go test-go-newest \
+	test-matrix test-metal test-metal-own test-std test-one fuzz-sys screenshots bench bench-boot deps check-go check-toolchain test-go test-go-newest \
 	syscall-report clean
 
 ## build build/kernel.elf (the default)
@@ -84,7 +94,7 @@ $(BUILD)/vdso.so: $(BUILD)/vdso.o boot/vdso.ld boot/vdso.lds
 # Its memory image (with the symbol table and the vDSO filled in) and the
 # symbols linker.ld needs.
 $(BUILD)/go.bin $(BUILD)/go.ld &: $(BUILD)/go.elf $(BUILD)/vdso.so tools/mkimage/main.go
-	$(GOCMD) run ./tools/mkimage -base $(GO_BASE) -vdso $(BUILD)/vdso.so -bin $(BUILD)/go.bin -ld $(BUILD)/go.ld $<
+	$(GOCMD) run ./tools/mkimage -base $(GO_VBASE) -phys $(GO_BASE) -vdso $(BUILD)/vdso.so -bin $(BUILD)/go.bin -ld $(BUILD)/go.ld $<
 
 $(BUILD)/%.o: boot/%.s boot/multiboot.inc | deps-build
 	@mkdir -p $(BUILD)
@@ -134,8 +144,8 @@ gdb: deps-qemu deps-gdb kernel
 	$(QEMURUN) -gdb -break '$(BREAK)' -kernel $(BUILD)/kernel.elf -go-elf $(BUILD)/go.elf \
 	  -goroot "$$($(KERNEL_GOENV) $(GOCMD) env GOROOT)" -append "$(CMDLINE)" $(GDB_FLAGS)
 
-## everything below: vet, host tests, QEMU tests, the boot matrix (about 12 minutes)
-test: deps kernel iso $(BUILD)/empty.elf test-host test-qemu test-matrix
+## everything below: vet, host tests, QEMU tests, the project's packages on the metal, the boot matrix (about 13 minutes)
+test: deps kernel iso $(BUILD)/empty.elf test-host test-qemu test-metal-own test-matrix
 
 ## gofmt, go vet, host tests with -race, benchmarks, the ring-0 disassembly check
 test-host: kernel
@@ -148,6 +158,28 @@ test-host: kernel
 ## the boot tests in QEMU (tools/boottest): every in-kernel test, the shell, the screens
 test-qemu: deps-qemu deps-iso deps-uefi deps-gdb kernel iso $(BUILD)/empty.elf
 	GOKERNEL_REQUIRE_IMAGES=1 $(GOCMD) test -count=1 -timeout 15m ./tools/boottest
+
+# go test on the metal (issue 17): tools/goexec boots each test binary as
+# the kernel's program, its files in a cpio module. -race is off (it needs
+# cgo); -short as everywhere on the metal.
+$(GOEXEC): $(shell find tools/goexec kernel/fs/cpio -name '*.go' -not -name '*_test.go')
+	@mkdir -p $(BUILD)
+	$(GOCMD) build -o $@ ./tools/goexec
+
+PKGS ?= ./task/...
+## go test PKGS=./task/... on the metal through tools/goexec
+test-metal: deps-qemu kernel $(GOEXEC)
+	CGO_ENABLED=0 $(GOCMD) test -count=1 -short -p 2 -exec $(abspath $(GOEXEC)) $(PKGS)
+
+## the project's packages with tests (but the host tools) on the metal
+test-metal-own: deps-qemu kernel $(GOEXEC)
+	CGO_ENABLED=0 $(GOCMD) test -count=1 -short -p 2 -exec $(abspath $(GOEXEC)) $(METAL_PKGS)
+
+# Go's own tests of the packages in tools/teststd/packages.txt on the
+# metal, as a Markdown table (also in build/test-std.md).
+## Go's own tests of the std packages in tools/teststd/packages.txt on the metal: a table
+test-std: deps-qemu kernel $(GOEXEC)
+	$(GOCMD) run ./tools/teststd -goexec $(GOEXEC) -list tools/teststd/packages.txt -o $(BUILD)/test-std.md
 
 # Both images across firmware x machine x CPU, and the ISO under Bochs:
 # a Markdown table with the time to `ready`; fails if a case failed.

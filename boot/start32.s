@@ -7,9 +7,10 @@
  * §3.2, Multiboot2 §3.3). The stack pointer is undefined.
  *
  * The page tables built here are temporary: they identity-map the first
- * 4 GiB and alias the same 4 GiB at the kernel's direct-map base, so the Go
+ * 4 GiB, alias the same 4 GiB at the kernel's direct-map base, so the Go
  * side can reach boot structures through either address until it builds
- * its own tables. Intel SDM Vol. 3A §10.8.5 gives the mode-switch order:
+ * its own tables, and map the first GiB again at KERNEL_VBASE, the top
+ * 2 GiB, where the Go image is linked to run. Intel SDM Vol. 3A §10.8.5 gives the mode-switch order:
  * CR4.PAE, CR3, EFER.LME, then CR0.PG, then a far jump to a 64-bit segment.
  */
 	.include "multiboot.inc"
@@ -23,6 +24,8 @@
 	.set PTE_W, (1 << 1)
 	.set PTE_PS, (1 << 7)	/* 2 MiB page in a page directory */
 	.set DIRECT_MAP_PML4, 256	/* 0xffff800000000000 >> 39 & 511 */
+	.set KERNEL_PML4, 511		/* KERNEL_VBASE >> 39 & 511 */
+	.set KERNEL_PDPT, 510		/* KERNEL_VBASE >> 30 & 511 */
 	.code32
 	.section .text32, "ax"
 	.global _start32
@@ -58,6 +61,11 @@ _start32:
 	 * four page directories of 2 MiB pages: 4 GiB, twice. */
 	movl	$boot_pdpt + (PTE_P | PTE_W), boot_pml4
 	movl	$boot_pdpt + (PTE_P | PTE_W), boot_pml4 + DIRECT_MAP_PML4 * 8
+
+	/* PML4[511] -> a PDPT whose entry 510 is the first of those page
+	 * directories: physical 0-1 GiB at KERNEL_VBASE. */
+	movl	$boot_pdpt_hi + (PTE_P | PTE_W), boot_pml4 + KERNEL_PML4 * 8
+	movl	$boot_pd + (PTE_P | PTE_W), boot_pdpt_hi + KERNEL_PDPT * 8
 
 	movl	$boot_pd + (PTE_P | PTE_W), %eax
 	movl	$boot_pdpt, %edi
@@ -149,6 +157,7 @@ boot_tsc:	.quad 0
 	.global boot_pml4
 boot_pml4:	.skip 4096
 boot_pdpt:	.skip 4096
+boot_pdpt_hi:	.skip 4096
 boot_pd:	.skip 4 * 4096
 boot_stack:	.skip 64 * 1024
 	.global boot_stack_top

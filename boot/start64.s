@@ -12,8 +12,13 @@
  *    code is needed before the runtime exists.
  *  - A stack: boot_stack, 64 KiB in the stub's bss.
  *
- * The Go entry (GO_ENTRY, main.kernelEntry) receives:
- *   RDI = boot magic, RSI = boot information address,
+ * The Go image runs in the higher half (KERNEL_VBASE + its physical
+ * address), and the kernel's own page tables map nothing of the image
+ * at its physical address: so the stack, the FS base and every address
+ * handed over are the higher-half ones.
+ *
+ * The Go entry (GO_ENTRY, main.kernelEntry) receives, as virtual addresses:
+ *   RDI = boot magic, RSI = boot information address (physical),
  *   RDX = first byte of the kernel image, RCX = end of the image (with bss),
  *   R8  = base of the Go image (its ELF header),
  *   R9, R10 = start and end of the AP trampoline's bytes (ap.s),
@@ -47,21 +52,21 @@ start64:
 	movq	%rax, %cr4
 
 	movl	$MSR_FS_BASE, %ecx
-	movq	$boot_tls_base, %rax
+	movabsq	$boot_tls_base + KERNEL_VBASE, %rax
 	movq	%rax, %rdx
 	shrq	$32, %rdx
 	wrmsr
 
-	movq	$boot_stack_top, %rsp
+	movabsq	$boot_stack_top + KERNEL_VBASE, %rsp
 	movl	boot_magic, %edi
 	movl	boot_info, %esi
-	movq	$_load_start, %rdx
-	movq	$_bss_end, %rcx
-	movq	$GO_BASE, %r8
-	movq	$ap_tramp_start, %r9
-	movq	$ap_tramp_end, %r10
+	movabsq	$_load_start + KERNEL_VBASE, %rdx
+	movabsq	$_bss_end + KERNEL_VBASE, %rcx
+	movabsq	$GO_BASE + KERNEL_VBASE, %r8
+	movabsq	$ap_tramp_start + KERNEL_VBASE, %r9
+	movabsq	$ap_tramp_end + KERNEL_VBASE, %r10
 	movq	boot_tsc, %r11
-	movq	$GO_ENTRY, %rax
+	movabsq	$GO_ENTRY, %rax
 	call	*%rax
 	/* kernelEntry never returns. */
 1:	cli
@@ -72,7 +77,7 @@ start64:
 	.align 8
 	/* -8(FS) during early boot: the address of a zero page. */
 boot_tls:
-	.quad	boot_zero_g
+	.quad	boot_zero_g + KERNEL_VBASE
 boot_tls_base:
 
 	.section .bss

@@ -30,6 +30,7 @@ func start(magic, info, imageStart, imageEnd, goBase, rt0, apStart, apEnd, stubT
 	stamp.Mark(stamp.Loader)
 	boot.Options()                           // the command line's options: a warning per problem
 	boot.Image(imageStart, imageEnd, goBase) // the Go image's segments, from its ELF header
+	boot.Modules()                           // a program and a file system from boot modules, checked
 	boot.Memory()                            // frames, page tables, kernel stacks: "mem:"
 	stamp.Mark(stamp.Memory)
 	boot.Traps(vecs, sysent) // GDT, TSS, IDT, SYSCALL and GS on the kernel's stacks
@@ -48,7 +49,9 @@ func start(magic, info, imageStart, imageEnd, goBase, rt0, apStart, apEnd, stubT
 	clock.Refine()     // the TSC's frequency again, over the span since boot.Clock
 	boot.Personality() // system calls, the Go program's address space, the vDSO
 	stamp.Mark(stamp.Personality)
-	f := boot.MainThread(rt0) // the runtime's first thread, with a Linux initial stack
+	boot.LoadProgram()        // a boot module's program at its link address: "program:"
+	boot.Files()              // the archive at /, /tmp, the working directory: "fs:"
+	f := boot.MainThread(rt0) // the first thread (of rt0 or that program), with a Linux initial stack
 	sched.Switch(f)
 	tlb.LeaveToUser()
 	bkl.Exit()

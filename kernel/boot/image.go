@@ -21,7 +21,8 @@ const (
 // from its ELF header at goBase, as user mappings, and the boot stub's
 // parts (headers, early code, page tables, boot stack, zero page) for the
 // kernel only: boot still runs on the stub's stack. [start, end) is the
-// whole image with its bss.
+// whole image with its bss; all three addresses are the higher-half ones
+// the image runs at (mem.KernelBase).
 //
 //go:nosplit
 func Image(start, end, goBase uint64) {
@@ -32,9 +33,10 @@ func Image(start, end, goBase uint64) {
 	nsegs = n
 	segs[nsegs] = mem.Segment{Start: start, End: goBase, Flags: arch.PTE_W | arch.PTE_NX}
 	segs[nsegs+1] = mem.Segment{Start: goEnd, End: mem.PageRoundUp(end), Flags: arch.PTE_W | arch.PTE_NX}
-	imageStart, imageEnd = start, end
+	imageStart, imageEnd = mem.ImagePhys(start), mem.ImagePhys(end)
 }
 
+// imageStart and imageEnd are the image's physical bounds.
 var imageStart, imageEnd uint64
 
 // imageSegments returns the Go image's PT_LOAD segments as page-aligned

@@ -35,8 +35,8 @@ func Memory() {
 
 // initFrames gives the frame allocator every available page except the
 // first MiB (BIOS data, VGA memory, option ROMs), the kernel image, the
-// boot information and the allocator's own bitmap, and returns the end of
-// physical RAM.
+// boot information, the boot modules and the allocator's own bitmap, and
+// returns the end of physical RAM.
 //
 //go:nosplit
 func initFrames(imageStart, imageEnd uint64) uint64 {
@@ -71,6 +71,9 @@ func initFrames(imageStart, imageEnd uint64) uint64 {
 	for i := 0; i < info.NSpans; i++ {
 		mem.Frames.Reserve(info.Spans[i].Start, info.Spans[i].End)
 	}
+	for i := 0; i < info.NModules && i < len(info.Modules); i++ {
+		mem.Frames.Reserve(mem.PageRoundDown(info.Modules[i].Start), mem.PageRoundUp(info.Modules[i].End))
+	}
 	return top
 }
 
@@ -94,6 +97,9 @@ func placeBitmap(size, imageStart, imageEnd uint64) (uint64, bool) {
 	for i := 0; i < info.NSpans; i++ {
 		consider(info.Spans[i].End)
 	}
+	for i := 0; i < info.NModules && i < len(info.Modules); i++ {
+		consider(info.Modules[i].End)
+	}
 	return best, best != 0
 }
 
@@ -116,6 +122,11 @@ func fits(c, size, imageStart, imageEnd uint64) bool {
 	}
 	for i := 0; i < info.NSpans; i++ {
 		if overlaps(c, c+size, info.Spans[i].Start, info.Spans[i].End) {
+			return false
+		}
+	}
+	for i := 0; i < info.NModules && i < len(info.Modules); i++ {
+		if overlaps(c, c+size, mem.PageRoundDown(info.Modules[i].Start), mem.PageRoundUp(info.Modules[i].End)) {
 			return false
 		}
 	}

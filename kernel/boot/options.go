@@ -8,7 +8,7 @@ import (
 )
 
 // Options applies the command line's options that ring 0 uses (test mode,
-// systrace) and prints one warning per problem that Loader's parse found,
+// exit=, systrace) and prints one warning per problem that Loader's parse found,
 // and the option table if help was asked for. test= with no name stops
 // the boot with the fail status: a test run that names no test must not
 // wait for one.
@@ -27,7 +27,8 @@ func Options() {
 	if l.WantsHelp() {
 		printHelp()
 	}
-	machine.TestMode = cmdline.Get(cmdline.Test).Set
+	machine.StatusExit = cmdline.Get(cmdline.Exit).Str == "qemu"
+	machine.TestMode = cmdline.Get(cmdline.Test).Set || machine.StatusExit
 	sys.Trace = cmdline.Get(cmdline.Systrace).Set
 	for _, p := range l.Problems() {
 		if p.Option == cmdline.Test {

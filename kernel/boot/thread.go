@@ -36,24 +36,37 @@ func Personality() {
 	mem.LowWater = max(total/16, min(6<<20, total/8))
 }
 
-// MainThread creates the Go program's first thread and returns its frame,
-// at the top of the kernel stack: a stack area just below UserMax holding
-// the Linux initial stack, and a frame that enters rt0, the runtime's
-// _rt0_amd64_linux, in ring 3 with IOPL 3 (port I/O and CLI/STI allowed)
-// and interrupts enabled.
+// MainThread creates the program's first thread and returns its frame, at
+// the top of the kernel stack: a stack area just below UserMax holding the
+// Linux initial stack, and a frame that enters, in ring 3 with IOPL 3
+// (port I/O and CLI/STI allowed) and interrupts enabled, either rt0, the
+// kernel's own program's _rt0_amd64_linux, with the kernel's command
+// line, or the entry of a program from a boot module (LoadProgram) with
+// the module's line and an FS base of 0, as Linux starts a process.
 //
 //go:nosplit
 func MainThread(rt0 uint64) *arch.Frame {
 	f := (*arch.Frame)(arch.Ptr(uintptr(mem.Stacks[0].Top - arch.FrameSize)))
-	args, env := proc.Counts(line)
+	spec := proc.Spec{Line: line}
+	entry, fsBase := rt0, arch.Rdmsr(arch.MSR_FS_BASE)
+	if progMod >= 0 {
+		spec = proc.Spec{Line: info.Modules[progMod].CommandLine(), Program: true,
+			Phdr: prog.Phdr, Phnum: prog.Phnum, Entry: prog.Entry}
+		entry, fsBase = prog.Entry, 0
+	}
+	args, env := proc.Counts(spec.Line, spec.Program)
 	switch {
 	case args > proc.MaxArgs:
 		tooMany("arguments (words without '=')", args, proc.MaxArgs)
 	case env > proc.MaxEnv:
 		tooMany("environment entries (NAME=VALUE words)", env, proc.MaxEnv)
 	}
-	if !mainThread(f, rt0) {
+	if !mainThread(f, entry, fsBase, &spec) {
 		fail("boot: cannot build the main thread's stack", "")
+	}
+	if progMod >= 0 {
+		console.WriteString("program: exec ")
+		console.Line(moduleName(progMod))
 	}
 	return f
 }
@@ -72,7 +85,7 @@ func tooMany(what string, n, limit int) {
 }
 
 //go:nosplit
-func mainThread(f *arch.Frame, rt0 uint64) bool {
+func mainThread(f *arch.Frame, entry, fsBase uint64, spec *proc.Spec) bool {
 	base := uint64(mem.UserMax - userStackSize)
 	if _, err := mem.User.Map(base, userStackSize, linux.PROT_READ|linux.PROT_WRITE, 0, vma.Fixed); err != nil {
 		return false
@@ -82,19 +95,20 @@ func mainThread(f *arch.Frame, rt0 uint64) bool {
 	if !ok {
 		return false
 	}
-	var rnd [16]byte
+	rnd := &startRandom // a global: a pointer to a local would move it to the heap, which does not exist yet
 	for i := 0; i < 16; i += 8 {
 		v := sys.Random64()
 		for j := 0; j < 8; j++ {
 			rnd[i+j] = byte(v >> (8 * j))
 		}
 	}
-	sp, ok := proc.BuildStack(b, mem.UserMax, line, &rnd, vdso.Base)
+	spec.Random, spec.VDSO = rnd, vdso.Base
+	sp, ok := proc.BuildStack(b, mem.UserMax, spec)
 	if !ok {
 		return false
 	}
 	*f = arch.Frame{}
-	f.RIP = rt0
+	f.RIP = entry
 	f.RSP = sp
 	f.RFLAGS = arch.FLAGS_IF | arch.FLAGS_IOPL | 1<<1 // bit 1 is always set
 	f.CS = trap.UserCS
@@ -102,9 +116,12 @@ func mainThread(f *arch.Frame, rt0 uint64) bool {
 	// The FXSAVE image needs a valid MXCSR (all exceptions masked) and FCW.
 	*(*uint16)(unsafe.Pointer(&f.FX[0])) = 0x037F
 	*(*uint32)(unsafe.Pointer(&f.FX[24])) = 0x1F80
-	_, ok = sched.New(f, arch.Rdmsr(arch.MSR_FS_BASE))
+	_, ok = sched.New(f, fsBase)
 	return ok
 }
+
+// startRandom holds the AT_RANDOM bytes while the stack is built.
+var startRandom [16]byte
 
 // vdsoBase is where the vDSO goes: below the main thread's stack area,
 // with a gap.

@@ -53,6 +53,8 @@ const (
 	ClockSource
 	CPUs
 	NoSMP
+	Exit
+	Cwd
 	Help
 	BootTime
 	numOptions
@@ -74,6 +76,8 @@ var Options = [numOptions]Option{
 	ClockSource: {Name: "clocksource", Kind: Choice, Choices: "cpuid|hpet|pmtimer|pit", Help: "measure the TSC against this source only"},
 	CPUs:        {Name: "cpus", Kind: Number, Default: "64", Min: 1, Max: 64, Help: "use at most N CPUs: the Go program's GOMAXPROCS follows"},
 	NoSMP:       {Name: "nosmp", Kind: Flag, Help: "use only the boot CPU"},
+	Exit:        {Name: "exit", Kind: Choice, Default: "halt", Choices: "halt|qemu", Help: "qemu: a program's exit status N leaves QEMU with status 65+2N (isa-debug-exit); halt prints it and halts"},
+	Cwd:         {Name: "cwd", Kind: Word, Default: "/", Help: "a program's working directory (in the file system from the boot modules)"},
 	Help:        {Name: "help", Kind: Flag, Help: "print this table at boot (cmdline=help too)"},
 	BootTime:    {Name: "boottime", Kind: Flag, Help: "print where the boot's time went, phase by phase (kernel/stamp)"},
 }

@@ -44,7 +44,11 @@ type Line struct {
 //
 //go:nosplit
 func (l *Line) Parse(s string) {
-	*l = Line{Raw: s}
+	// Cleared in place, then Raw set: Line{Raw: s} is built in a
+	// temporary of Line's size (1,152 bytes with exit= and cwd=), which
+	// pushed this nosplit function over its stack limit in -race builds.
+	*l = Line{}
+	l.Raw = s
 	for rest := s; ; {
 		var w string
 		w, rest = Next(rest)

@@ -20,9 +20,14 @@ func Encode(funcs []Func) ([]byte, error) {
 	b := make([]byte, headerSize+entrySize*len(fs))
 	copy(b, Magic)
 	binary.LittleEndian.PutUint32(b[8:], uint32(len(fs)))
+	var high uint32 // the upper half of every address
+	if len(fs) > 0 {
+		high = uint32(fs[0].Start >> 32)
+		binary.LittleEndian.PutUint32(b[12:], high)
+	}
 	for i, f := range fs {
-		if f.Start >= 1<<32 || f.Size >= 1<<32 {
-			return nil, fmt.Errorf("ksym: %s at %#x does not fit 32 bits", f.Name, f.Start)
+		if uint32(f.Start>>32) != high || f.Size >= 1<<32 || uint32(f.Start)+uint32(f.Size) < uint32(f.Start) {
+			return nil, fmt.Errorf("ksym: %s at %#x is outside the 4 GiB window of %#x", f.Name, f.Start, fs[0].Start)
 		}
 		e := b[headerSize+entrySize*i:]
 		binary.LittleEndian.PutUint32(e[0:], uint32(f.Start))

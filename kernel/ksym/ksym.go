@@ -9,11 +9,12 @@
 //
 // Encoding (little endian), shared with tools/mkimage:
 //
-//	0   magic "GKSYMTB1"
+//	0   magic "GKSYMTB2"
 //	8   count uint32
-//	12  reserved uint32
-//	16  count entries of {start, size, name uint32}: function start address
-//	    (the image is below 4 GiB), size in bytes, offset of the
+//	12  high uint32: the upper 32 bits of every address (the image lies in
+//	    one aligned 4 GiB window: the top one, kernel/mem.KernelBase)
+//	16  count entries of {start, size, name uint32}: the lower 32 bits of
+//	    the function's start address, size in bytes, offset of the
 //	    NUL-terminated name in the string area; sorted by start
 //	..  string area
 package ksym
@@ -27,7 +28,7 @@ const Size = 256 << 10
 // Magic marks a filled table; the placeholder's differs so an unfilled
 // table is recognised.
 const (
-	Magic       = "GKSYMTB1"
+	Magic       = "GKSYMTB2"
 	placeholder = "GKSYMTB0"
 	headerSize  = 16
 	entrySize   = 12
@@ -77,9 +78,10 @@ func count() uint32 {
 //
 //go:nosplit
 func Lookup(pc uint64) (name []byte, off uint64, ok bool) {
-	if !Loaded() || pc >= 1<<32 {
+	if !Loaded() || uint32(pc>>32) != u32(12) {
 		return nil, 0, false
 	}
+	pc &= 1<<32 - 1
 	// Binary search for the last entry with start <= pc.
 	lo, hi := uint32(0), count()
 	for lo < hi {

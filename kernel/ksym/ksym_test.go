@@ -49,8 +49,8 @@ func TestLookup(t *testing.T) {
 }
 
 func TestEncodeLimits(t *testing.T) {
-	if _, err := Encode([]Func{{"x", 1 << 33, 1}}); err == nil {
-		t.Error("address above 4 GiB accepted")
+	if _, err := Encode([]Func{{"x", 0x1000, 1}, {"y", 1<<33 + 0x1000, 1}}); err == nil {
+		t.Error("addresses in two 4 GiB windows accepted")
 	}
 	big := make([]Func, 0, Size/16)
 	for i := 0; i < Size/16; i++ {
@@ -65,5 +65,18 @@ func TestLookupAllocs(t *testing.T) {
 	load(t, []Func{{"a.b", 0x1000, 0x10}})
 	if n := testing.AllocsPerRun(100, func() { Lookup(0x1008) }); n != 0 {
 		t.Errorf("Lookup allocates %v times", n)
+	}
+}
+
+// TestHigherHalf: the kernel's functions live in the top 2 GiB; the table
+// keeps their upper 32 bits once and names nothing outside that window.
+func TestHigherHalf(t *testing.T) {
+	const base = 0xffff_ffff_8010_3000
+	load(t, []Func{{"main.dispatch", base, 0x80}, {"runtime.memmove", base + 0x1000, 0x100}})
+	if name, off, ok := Lookup(base + 0x1010); !ok || string(name) != "runtime.memmove" || off != 0x10 {
+		t.Errorf("Lookup(base+0x1010) = %q+%#x %v", name, off, ok)
+	}
+	if _, _, ok := Lookup(0x1010); ok {
+		t.Error("an address outside the window was named")
 	}
 }

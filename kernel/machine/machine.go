@@ -19,10 +19,36 @@ const (
 	ExitFail = 0x11 // QEMU status 35
 )
 
-// TestMode is set at boot when the command line has test=NAME. It is read
-// by the ring-0 core, so it is a plain variable written once before any
-// thread runs.
+// TestMode is set at boot when the command line has test=NAME or
+// exit=qemu. It is read by the ring-0 core, so it is a plain variable
+// written once before any thread runs.
 var TestMode bool
+
+// StatusExit is set by exit=qemu: a program's exit status leaves QEMU
+// with a status that encodes it (ProgramExit).
+var StatusExit bool
+
+// A program's exit status N leaves QEMU through isa-debug-exit with the
+// code ExitStatusBase+N, which QEMU turns into status (code<<1)|1: 65+2N.
+// The code is 7 bits, so statuses above MaxExitStatus are reported as
+// MaxExitStatus (the kernel prints the exact one first). The host side
+// (tools/goexec) maps the status back; 33 and 35 stay the kernel's own
+// pass and fail.
+const (
+	ExitStatusBase = 0x20
+	MaxExitStatus  = 0x7f - ExitStatusBase // 95
+)
+
+// ProgramExit ends the machine after a program's exit_group: in QEMU with
+// exit=qemu, with the status encoded; otherwise it halts.
+//
+//go:nosplit
+func ProgramExit(status uint8) {
+	if StatusExit {
+		Exit(ExitStatusBase + min(status, MaxExitStatus))
+	}
+	Halt()
+}
 
 // Halt stops the machine for good: interrupts off, the other CPUs
 // stopped, every interrupt source silenced, then HLT in a loop. Only an

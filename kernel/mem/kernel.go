@@ -5,9 +5,10 @@ import (
 	"gokernel/kernel/mem/phys"
 )
 
-// Segment is a piece of the kernel image to map at its link address.
+// Segment is a piece of the kernel image to map at its link address, or
+// of a program's (User).
 type Segment struct {
-	Start, End uint64 // page aligned, identity mapped
+	Start, End uint64 // page aligned virtual addresses
 	Flags      arch.PTE
 }
 
@@ -31,7 +32,8 @@ var Stacks [NumStacks]Stack
 //
 //   - the direct map of physical memory [0, top) at DirectMap, with 2 MiB
 //     pages, supervisor only, not executable;
-//   - the kernel image segments, identity mapped with their own flags;
+//   - the kernel image segments, at KernelBase + their physical address,
+//     with their own flags;
 //   - kernel stacks with guard pages in the KernelStacks area.
 //
 // Preconditions: interrupts disabled; Frames initialised; the boot stub's
@@ -62,7 +64,7 @@ func Setup(top uint64, segs []Segment) bool {
 	}
 	for _, s := range segs {
 		for p := s.Start; p < s.End; p += PageSize {
-			if !Map(uintptr(p), p, s.Flags&^arch.PTE_NX|s.Flags&nx) {
+			if !Map(uintptr(p), ImagePhys(p), s.Flags&^arch.PTE_NX|s.Flags&nx) {
 				return false
 			}
 		}

@@ -6,8 +6,8 @@
 // Layout (48-bit canonical addresses):
 //
 //	0x0000_0000_0000_0000  page 0: never mapped, so nil dereferences fault
-//	0x0000_0000_0010_0000  kernel image (boot stub, then the Go program at
-//	                       its link address), identity mapped
+//	0x0000_0000_0040_0000  a program from a boot module, at its link
+//	                       address (Go's default text is 0x401000)
 //	0x0000_0000_8000_0000  DeviceArea: device registers and DMA memory
 //	                       mapped for ring 3's drivers (device.go)
 //	0x0000_0001_0000_0000  UserMin: start of the mmap area
@@ -16,10 +16,17 @@
 //	0xffff_8000_0000_0000  DirectMap: all physical memory, supervisor only
 //	0xffff_fe00_0000_0000  MMIO: device registers, mapped uncached (MapMMIO)
 //	0xffff_ff80_0000_0000  KernelStacks: per-CPU stacks with guard pages
+//	0xffff_ffff_8010_0000  KernelBase + 1 MiB: the kernel image (boot stub,
+//	                       then the Go image at its link address), loaded
+//	                       at physical 1 MiB
 //
-// The lower half is what the Go runtime sees as its Linux process: the
-// Go image and the areas it maps are user pages (the runtime runs in ring
-// 3). The upper half is supervisor-only kernel memory.
+// The lower half is the Linux process the running program sees: the areas
+// it maps, and a program from a boot module at its link address. The
+// kernel image sits in the top 2 GiB, as Linux's does, so that it is out of
+// the way of any program. When the kernel's own Go program runs, the Go
+// image's segments there are user pages too (its runtime runs in ring 3
+// from them); when another program runs they are supervisor-only, like
+// the rest of the upper half.
 package mem
 
 const (
@@ -33,7 +40,17 @@ const (
 	MMIO         = 0xffff_fe00_0000_0000
 	MMIOSize     = 1 << 39 // one PML4 entry
 	KernelStacks = 0xffff_ff80_0000_0000
+
+	// KernelBase is where physical address 0 appears in the kernel
+	// image's window, the top 2 GiB (the Makefile's GO_VBASE - GO_BASE;
+	// tools/mkimage checks it). The boot stub maps the first GiB there.
+	KernelBase = 0xffff_ffff_8000_0000
 )
+
+// ImagePhys returns the physical address of va in the kernel image.
+//
+//go:nosplit
+func ImagePhys(va uint64) uint64 { return va - KernelBase }
 
 // Virt returns the direct-map address of physical address pa.
 //

@@ -90,9 +90,13 @@ func allocFrame() (uint64, bool) {
 
 // walk returns the entry for va at level (0 = PT, 1 = PD, 2 = PDPT) in the
 // tables under root, creating missing tables if create is set. Tables
-// below a user address are user-accessible: the leaf decides the access.
-// It returns nil if a table is missing (and create is false), if memory
-// ran out, or if a large page is in the way.
+// above a user address, or an address in the kernel image's window (whose
+// Go segments the kernel's own program runs from), are user-accessible:
+// the leaf decides the access (SDM Vol. 3A §4.6.1: the rights are those
+// of every level combined). The window shares its PML4 entry with the
+// kernel stacks' area, so Setup maps the image first: the entry is made
+// user-accessible then, and the stacks' own tables below it are not. It returns nil if a table is missing (and
+// create is false), if memory ran out, or if a large page is in the way.
 //
 //go:nosplit
 func walk(va uintptr, level uint, create bool) *arch.PTE {
@@ -108,7 +112,7 @@ func walk(va uintptr, level uint, create bool) *arch.PTE {
 				return nil
 			}
 			flags := arch.PTE_P | arch.PTE_W
-			if va < UserMax {
+			if va < UserMax || va >= KernelBase {
 				flags |= arch.PTE_U
 			}
 			*e = arch.PTE(pa) | flags

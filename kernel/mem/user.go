@@ -38,6 +38,21 @@ func InitUser(segs []Segment) bool {
 	return ok
 }
 
+// AddImage records s as part of the running program's image, for a
+// program loaded from a boot module: the caller has mapped its pages, and
+// they are never unmapped, and system-call pointers may point into it as into
+// the kernel's own Go image. It reports false when the list is full.
+//
+//go:nosplit
+func AddImage(s Segment) bool {
+	if nimage >= len(image) || nimage < 0 {
+		return false
+	}
+	image[nimage] = s
+	nimage++
+	return true
+}
+
 // zeroPage is the physical address of the shared zero page: a frame of
 // zeros, never written, that every untouched page a read faults in maps
 // read-only, as Linux maps its ZERO_PAGE for a read fault on anonymous
@@ -244,11 +259,14 @@ func userBytes(addr, n uint64, write bool, reserve uint64) (b []byte, ok bool) {
 		return nil, true
 	}
 	end := addr + n
-	if end < addr || end > UserMax {
+	if end < addr {
 		return nil, false
 	}
 	if inImage(addr, end, write) {
 		return userSlice(addr, n), true
+	}
+	if end > UserMax {
+		return nil, false
 	}
 	prot := uint32(linux.PROT_READ)
 	if write {
@@ -297,6 +315,20 @@ func userSlice(addr, n uint64) []byte {
 		return nil
 	}
 	return (*[UserMax]byte)(arch.Ptr(uintptr(addr)))[:n:n]
+}
+
+// UserRange reports whether [addr, addr+n) lies where the running
+// program's memory can be: below UserMax, or in its image (the kernel's Go
+// program runs from the top 2 GiB). Linux's access_ok, which calls check
+// before they touch memory.
+//
+//go:nosplit
+func UserRange(addr, n uint64) bool {
+	end := addr + n
+	if end < addr {
+		return false
+	}
+	return end <= UserMax || inImage(addr, end, false)
 }
 
 //go:nosplit

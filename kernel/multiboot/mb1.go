@@ -23,8 +23,9 @@ package multiboot
 //	108     framebuffer_bpp, _type (u8 each)
 //	110     color_info (6 bytes)
 //
-// All addresses are 32-bit. Modules, symbols, drives, the config table, APM
-// and VBE data are not read (this kernel uses none of them).
+// All addresses are 32-bit. Symbols, drives, the config table, APM and VBE
+// data are not read (this kernel uses none of them); modules are read by
+// mods1 (module.go).
 
 // Flag bits of the Multiboot 1 information structure.
 const (
@@ -95,6 +96,11 @@ func parse1(infoAddr uint64, mem PhysMem, out *Info) Error {
 	}
 	if flags&flag1Mmap != 0 {
 		if err := mmap1(mem, uint64(le32(b, 48)), uint64(le32(b, 44)), out); err != 0 {
+			return err
+		}
+	}
+	if flags&flag1Mods != 0 {
+		if err := mods1(mem, uint64(le32(b, 24)), uint64(le32(b, 20)), out); err != 0 {
 			return err
 		}
 	}
@@ -187,9 +193,12 @@ func scanString1(mem PhysMem, addr uint64, out *Info, dst int) (int, Error) {
 		if end >= 0 && end <= len(b) {
 			chunk = b[:end]
 		}
-		if dst == toCmdline {
+		switch dst {
+		case toCmdline:
 			appendCmdline(out, skipPath(out, chunk))
-		} else {
+		case toModule:
+			appendModuleLine(out, chunk)
+		default:
 			appendLoaderName(out, chunk)
 		}
 		full += len(chunk)

@@ -15,7 +15,8 @@ package multiboot
 // and ended by a tag of type 0 and size 8. Unknown tag types are skipped.
 // When a type this package reads occurs more than once, the first tag of
 // that type counts, except that an ACPI 2.0 RSDP (tag 15) replaces an
-// ACPI 1.0 one (tag 14) in either order.
+// ACPI 1.0 one (tag 14) in either order, and that every module tag (3)
+// counts: one per module.
 
 // Tag types (§3.6).
 const (
@@ -82,7 +83,11 @@ func parse2(infoAddr uint64, mem PhysMem, out *Info) Error {
 		if typ == tagEnd {
 			return OK
 		}
-		if typ < 32 && seen&(1<<typ) == 0 {
+		if typ == tagModule {
+			if err := module2(rest[:size], out); err != 0 {
+				return err
+			}
+		} else if typ < 32 && seen&(1<<typ) == 0 {
 			// The two largest handlers are called from here rather
 			// than through tag2, to keep the nosplit call chain short.
 			var err Error

@@ -1,8 +1,8 @@
 // Package multiboot reads the boot information that a Multiboot 1 or
 // Multiboot2 loader hands the kernel, and copies what the kernel needs into
 // a fixed-size Info: the physical memory map, the command line, the boot
-// loader's name, the framebuffer, the ACPI RSDP, and the physical ranges the
-// loader's own structures occupy.
+// loader's name, the framebuffer, the ACPI RSDP, the boot modules, and the
+// physical ranges the loader's own structures occupy.
 //
 // References:
 //   - "Multiboot Specification version 0.6.96" (mb1): §3.2 machine state,
@@ -29,7 +29,7 @@
 //
 // # Use
 //
-//	var bootInfo multiboot.Info // a global: Info is about 4.3 KiB
+//	var bootInfo multiboot.Info // a global: Info is about 8.5 KiB
 //
 //	// The early page tables identity-map the first 4 GiB.
 //	//go:nosplit
@@ -142,7 +142,7 @@ type Framebuffer struct {
 	BluePos, BlueSize    uint8  // ... of blue
 }
 
-// Info is what Parse extracts. It is large (about 4.3 KiB): keep it in a
+// Info is what Parse extracts. It is large (about 8.5 KiB): keep it in a
 // package variable of the caller, never on a nosplit stack.
 type Info struct {
 	// Not comparable: keeps the compiler from generating an equality
@@ -199,6 +199,12 @@ type Info struct {
 	// not booted by UEFI. Through it the firmware's configuration tables
 	// (SMBIOS, ACPI) are found.
 	EFISystemTable uint64
+
+	// Boot modules (mb1 flags bit 3, mb2 tag 3), in the loader's order
+	// (module.go).
+	Modules          [MaxModules]Module
+	NModules         int
+	ModulesTruncated bool // the loader passed more than MaxModules
 
 	// Spans are the physical ranges the boot information occupies: the
 	// info structure itself and, for mb1, the command line, the memory map

@@ -60,7 +60,7 @@ func TestBuildStack(t *testing.T) {
 	for i := range rnd {
 		rnd[i] = byte(i * 7)
 	}
-	sp, ok := BuildStack(stack, top, "  test=boot  -v GODEBUG=gctrace=1 quiet ", &rnd, 0x7fff00000000)
+	sp, ok := BuildStack(stack, top, &Spec{Line: "  test=boot  -v GODEBUG=gctrace=1 quiet ", Random: &rnd, VDSO: 0x7fff00000000})
 	if !ok {
 		t.Fatal("BuildStack failed")
 	}
@@ -89,26 +89,52 @@ func TestBuildStack(t *testing.T) {
 
 func TestBuildStackLimits(t *testing.T) {
 	var rnd [16]byte
-	if _, ok := BuildStack(make([]byte, 100), 0x10000, "", &rnd, 0); ok {
+	if _, ok := BuildStack(make([]byte, 100), 0x10000, &Spec{Random: &rnd}); ok {
 		t.Error("tiny stack accepted")
 	}
 	long := ""
 	for i := 0; i < 200; i++ {
 		long += "word "
 	}
-	if _, ok := BuildStack(make([]byte, 65536), 0x100000, long, &rnd, 0); ok {
+	if _, ok := BuildStack(make([]byte, 65536), 0x100000, &Spec{Line: long, Random: &rnd}); ok {
 		t.Error("more than MaxWords words accepted")
 	}
-	if _, ok := BuildStack(make([]byte, 512), 0x100000, strings.Repeat("a", 600), &rnd, 0); ok {
+	if _, ok := BuildStack(make([]byte, 512), 0x100000, &Spec{Line: strings.Repeat("a", 600), Random: &rnd}); ok {
 		t.Error("overflowing strings accepted")
 	}
 }
 
 func TestCounts(t *testing.T) {
-	if a, e := Counts("  test=boot  -v GODEBUG=gctrace=1 quiet "); a != 2 || e != 2 {
+	if a, e := Counts("  test=boot  -v GODEBUG=gctrace=1 quiet ", false); a != 2 || e != 2 {
 		t.Errorf("Counts = %d args, %d env, want 2, 2", a, e)
 	}
-	if a, e := Counts(""); a != 0 || e != 0 {
+	if a, e := Counts("", false); a != 0 || e != 0 {
 		t.Errorf("Counts of nothing = %d, %d", a, e)
+	}
+}
+
+// TestProgramStack: a boot module's line names the program first; only
+// NAME=VALUE words with an identifier NAME are environment, until "--".
+func TestProgramStack(t *testing.T) {
+	stack := make([]byte, 8192)
+	const top = 0x7fff_ffff_f000
+	var rnd [16]byte
+	line := "/tmp/x/strings.test -test.run=^TestX$ GOTRACEBACK=all -test.v x=y 9=z -- A=B"
+	sp, ok := BuildStack(stack, top, &Spec{Line: line, Program: true, Random: &rnd, Phdr: 0x400040, Phnum: 6, Entry: 0x401000})
+	if !ok {
+		t.Fatal("BuildStack failed")
+	}
+	argv, envp, auxv := parse(t, stack, top, sp)
+	if want := []string{"/tmp/x/strings.test", "-test.run=^TestX$", "-test.v", "9=z", "A=B"}; !slices.Equal(argv, want) {
+		t.Errorf("argv = %q, want %q", argv, want)
+	}
+	if want := []string{"GOTRACEBACK=all", "x=y"}; !slices.Equal(envp, want) {
+		t.Errorf("envp = %q, want %q", envp, want)
+	}
+	if auxv[atPhdr] != 0x400040 || auxv[atPhnum] != 6 || auxv[atPhent] != 56 || auxv[atEntry] != 0x401000 {
+		t.Errorf("auxv %v", auxv)
+	}
+	if a, e := Counts(line, true); a != 4 || e != 2 {
+		t.Errorf("Counts = %d, %d", a, e)
 	}
 }

@@ -3,9 +3,14 @@ package sched
 import "gokernel/kernel/futex"
 
 // Waits go through one futex.Queue. Futex waits use the futex word's
-// address; epoll waits a tagged address no user pointer can have; sleeps
-// have only a deadline.
-const pollTag = 1 << 63
+// address; epoll waits a key no futex word can have (a futex word is 4-byte
+// aligned, so pollKey is odd; not a high bit, since the kernel's own Go
+// program has its futex words in the top 2 GiB); sleeps have only a
+// deadline.
+const pollTag = 1
+
+//go:nosplit
+func pollKey(obj uint64) uint64 { return obj<<2 | pollTag }
 
 var (
 	waits futex.Queue
@@ -42,7 +47,7 @@ func wait(kind WaitKind, addr uint64, deadline int64) {
 			key = futex.None
 		} // else a FUTEX_WAKE of its park word ends it too
 	case WaitPoll:
-		key = pollTag | addr
+		key = pollKey(addr)
 	}
 	if !waits.Add(key, current(), deadline) {
 		// Cannot happen: the queue holds as many waiters as there are
@@ -58,7 +63,7 @@ func wait(kind WaitKind, addr uint64, deadline int64) {
 //
 //go:nosplit
 func WakeFutex(addr uint64, n int) int {
-	if addr&pollTag != 0 {
+	if addr&3 != 0 {
 		return 0
 	}
 	k := waits.Wake(addr, n, &woken)
@@ -78,7 +83,7 @@ func WakeFutex(addr uint64, n int) int {
 //
 //go:nosplit
 func WakePoll(obj uint64, nr uint64) {
-	k := waits.Wake(pollTag|obj, futex.MaxWaiters, &woken)
+	k := waits.Wake(pollKey(obj), futex.MaxWaiters, &woken)
 	for i := 0; i < k && i < len(woken); i++ {
 		if t := thread(woken[i]); t != nil {
 			t.Frame.RIP -= 2

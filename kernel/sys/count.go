@@ -1,5 +1,10 @@
 package sys
 
+import (
+	"gokernel/kernel/console"
+	"gokernel/kernel/linux"
+)
+
 // Accounting of the system calls the Go program makes: per call number,
 // how many, how many succeeded, and which errors came back. test=syscalls
 // prints it; make syscall-report compares it across Go releases.
@@ -56,4 +61,41 @@ func count(nr, ret uint64) {
 // Listed reports whether the personality's table has call nr.
 func Listed(nr int) bool {
 	return nr >= 0 && nr < len(table) && table[nr].fn != nil
+}
+
+// reportFailures prints, when a program from a boot module ends, the calls
+// that failed with ENOSYS or EINVAL and how often: what a program missed
+// from the personality, for make test-std's table. Nothing if none did.
+//
+//go:nosplit
+func reportFailures() {
+	first := true
+	for nr := 0; nr < HighSlot; nr++ {
+		c := &Counts[nr]
+		for i := 0; i < MaxErrnos; i++ {
+			e := c.Errno[i]
+			if c.ErrN[i] == 0 || (e != uint16(linux.ENOSYS) && e != uint16(linux.EINVAL)) {
+				continue
+			}
+			if first {
+				console.WriteString("sys: failed with ENOSYS or EINVAL:")
+				first = false
+			}
+			console.WriteString(" ")
+			if name := linux.SyscallName(uint64(nr)); name != "" {
+				console.WriteString(name)
+			} else {
+				console.Dec(int64(nr))
+			}
+			if e == uint16(linux.ENOSYS) {
+				console.WriteString(" ENOSYS x")
+			} else {
+				console.WriteString(" EINVAL x")
+			}
+			console.Dec(int64(c.ErrN[i]))
+		}
+	}
+	if !first {
+		console.Line("")
+	}
 }

@@ -77,11 +77,14 @@ func commitOK(length uint64) bool {
 
 //go:nosplit
 func mmap(f *arch.Frame) uint64 {
-	addr, length, prot, flags, fd := arg1(f), arg2(f), arg3(f), arg4(f), int64(int32(arg5(f)))
+	addr, length, prot, flags := arg1(f), arg2(f), arg3(f), arg4(f)
 	if length == 0 || prot&^uint64(linux.PROT_READ|linux.PROT_WRITE|linux.PROT_EXEC) != 0 {
 		return linux.EINVAL.Ret()
 	}
-	if flags&linux.MAP_ANONYMOUS == 0 || fd != -1 {
+	// Linux ignores fd for an anonymous mapping (mm/mmap.c ksys_mmap_pgoff
+	// looks the descriptor up only without MAP_ANONYMOUS); Go's bytes
+	// tests map with fd 0.
+	if flags&linux.MAP_ANONYMOUS == 0 {
 		return linux.ENODEV.Ret()
 	}
 	how := vma.Hint

@@ -73,9 +73,21 @@ func sysExit(f *arch.Frame) uint64 {
 	return 0
 }
 
+// Program is set at boot when the program runs from a boot module, not
+// the kernel's own: its exit status is what the machine reports.
+var Program bool
+
 //go:nosplit
 func sysExitGroup(f *arch.Frame) uint64 {
 	status := int64(int32(arg1(f)))
+	if Program {
+		// Linux passes the low 8 bits to the parent (kernel/exit.c).
+		reportFailures()
+		console.WriteString("program exited with status ")
+		console.Dec(status & 0xff)
+		console.Line("")
+		machine.ProgramExit(uint8(status))
+	}
 	if !machine.TestMode {
 		console.WriteString("kernel: the Go program exited with status ")
 		console.Dec(status)
@@ -146,10 +158,12 @@ func sysGetcpu(f *arch.Frame) uint64 {
 // do_arch_prctl_64 (arch/x86/kernel/process_64.c) refuses bases at or
 // above TASK_SIZE_MAX with EPERM, which keeps them canonical (a WRMSR of a
 // non-canonical base raises #GP). A canonical base that points at nothing
-// is allowed: the thread's own TLS reads fault, as on Linux.
+// is allowed: the thread's own TLS reads fault, as on Linux. The kernel's
+// own Go program keeps m0's TLS in its image, in the top 2 GiB, which is
+// its user memory too (mem.UserRange).
 //
 //go:nosplit
-func fsBaseOK(fs uint64) bool { return fs < mem.UserMax }
+func fsBaseOK(fs uint64) bool { return mem.UserRange(fs, 1) }
 
 //go:nosplit
 func sysArchPrctl(f *arch.Frame) uint64 {

@@ -30,25 +30,39 @@ func buildGo(t *testing.T, ldflags string) string {
 	return out
 }
 
+// The Makefile's addresses: the image runs at vbase, loads at phys, and
+// the linker's -T (an int64) is vbase+0x1000 as a negative number.
+const (
+	vbase    = 0xffff_ffff_8010_2000
+	phys     = 0x102000
+	textFlag = "-T -0x7fefd000"
+)
+
 func TestInspectGoELF(t *testing.T) {
-	path := buildGo(t, "-T 0x103000")
+	path := buildGo(t, textFlag)
 	f, err := elf.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	img, err := Inspect(f, 0x102000)
+	img, err := Inspect(f, vbase)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if img.Base != 0x102000 || img.FileSize == 0 || img.MemSize < img.FileSize || img.MemSize%pageSize != 0 {
+	if img.Base != vbase || img.FileSize == 0 || img.MemSize < img.FileSize || img.MemSize%pageSize != 0 {
 		t.Errorf("layout %+v", img)
 	}
 	if img.Entry != f.Entry {
 		t.Errorf("entry %#x, ELF says %#x", img.Entry, f.Entry)
 	}
+	if err := img.Place(0x200000); err == nil {
+		t.Error("a physical address outside the kernel's window accepted")
+	}
+	if err := img.Place(phys); err != nil {
+		t.Fatal(err)
+	}
 	ld := img.LinkerScript("x.elf")
-	for _, sym := range []string{"GO_BASE = 0x102000;", "GO_ENTRY", "GO_FILE_SIZE", "GO_MEM_SIZE"} {
+	for _, sym := range []string{"GO_BASE = 0x102000;", "GO_VBASE = 0xffffffff80102000;", "KERNEL_VBASE = 0xffffffff80000000;", "GO_ENTRY", "GO_FILE_SIZE", "GO_MEM_SIZE"} {
 		if !strings.Contains(ld, sym) {
 			t.Errorf("linker script lacks %q:\n%s", sym, ld)
 		}
@@ -70,12 +84,12 @@ func TestRun(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bin, ld := filepath.Join(dir, "go.bin"), filepath.Join(dir, "go.ld")
-	if err := run(path, "0x102000", vdsoPath, bin, ld); err != nil {
+	if err := run(path, "0xffffffff80102000", "0x102000", vdsoPath, bin, ld); err != nil {
 		t.Fatal(err)
 	}
 	f, _ := elf.Open(path)
 	defer f.Close()
-	img, _ := Inspect(f, 0x102000)
+	img, _ := Inspect(f, vbase)
 	data, _ := os.ReadFile(bin)
 	if uint64(len(data)) != img.FileSize {
 		t.Fatalf("go.bin is %d bytes, want %d", len(data), img.FileSize)

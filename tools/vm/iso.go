@@ -39,6 +39,16 @@ type ISOOptions struct {
 	// "WIDTHxHEIGHTxDEPTH" (tests use 8 bits per pixel, indexed colour,
 	// to check the console's fallback).
 	GfxPayload string
+	// Modules are boot modules, loaded by GRUB's module2 in this order
+	// (issue 17: a program, then a cpio archive).
+	Modules []ISOModule
+}
+
+// ISOModule is a file GRUB loads as a multiboot2 module, with the command
+// line the kernel sees for it. GRUB passes only the words after the file
+// name, so Line starts with the name the program gets as argv[0].
+type ISOModule struct {
+	File, Line string
 }
 
 var gfxPayload = regexp.MustCompile(`^(text|keep|\d+x\d+(x\d+)?)$`)
@@ -74,6 +84,17 @@ func BuildISOWith(kernelELF, outISO string, o ISOOptions, mkrescueArgs ...string
 	}
 	if err := copyFile(kernelELF, filepath.Join(dir, "boot", "kernel.elf")); err != nil {
 		return fmt.Errorf("mkiso: %w", err)
+	}
+	for i, m := range o.Modules {
+		name := fmt.Sprintf("/boot/module%d", i+1)
+		if err := copyFile(m.File, filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("mkiso: %w", err)
+		}
+		words, err := grubWords(m.Line)
+		if err != nil {
+			return err
+		}
+		cfg = strings.Replace(cfg, "    boot\n", "    module2 "+name+words+"\n    boot\n", 1)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "boot", "grub", "grub.cfg"), []byte(cfg), 0o644); err != nil {
 		return fmt.Errorf("mkiso: %w", err)
@@ -113,14 +134,9 @@ func BuildISOWith(kernelELF, outISO string, o ISOOptions, mkrescueArgs ...string
 // backslash-escaped, unlike QEMU's -append, and the kernel would see a
 // different command line from an ISO than from -kernel.
 func GrubConfig(cmdline string) (string, error) {
-	if i := strings.IndexFunc(cmdline, func(r rune) bool {
-		return r == '"' || r == '\'' || r == '\\' || r < 0x20 && r != '\t' || r == 0x7f
-	}); i >= 0 {
-		return "", fmt.Errorf("mkiso: command line %q: character %q at %d would reach the kernel changed by GRUB", cmdline, cmdline[i], i)
-	}
-	var words strings.Builder
-	for _, w := range strings.Fields(cmdline) {
-		words.WriteString(" '" + w + "'")
+	words, err := grubWords(cmdline)
+	if err != nil {
+		return "", err
 	}
 	// all_video loads GRUB's VBE, GOP and UGA drivers: without a video
 	// driver GRUB cannot set the mode the kernel's multiboot2 header asks
@@ -141,7 +157,7 @@ else
     terminal_output console serial
 fi
 menuentry "gokernel" {
-    multiboot2 /boot/kernel.elf` + words.String() + `
+    multiboot2 /boot/kernel.elf` + words + `
     boot
 }
 `, nil
@@ -201,4 +217,19 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// grubWords quotes the words of a command line for grub.cfg (see
+// GrubConfig), each with a leading blank.
+func grubWords(cmdline string) (string, error) {
+	if i := strings.IndexFunc(cmdline, func(r rune) bool {
+		return r == '"' || r == '\'' || r == '\\' || r < 0x20 && r != '\t' || r == 0x7f
+	}); i >= 0 {
+		return "", fmt.Errorf("mkiso: command line %q: character %q at %d would reach the kernel changed by GRUB", cmdline, cmdline[i], i)
+	}
+	var words strings.Builder
+	for _, w := range strings.Fields(cmdline) {
+		words.WriteString(" '" + w + "'")
+	}
+	return words.String(), nil
 }

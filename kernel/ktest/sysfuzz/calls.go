@@ -185,6 +185,7 @@ func Calls() map[uintptr]Call {
 	simple(linux.SYS_PRLIMIT64, "prlimit64", func(g *Gen) uintptr { return g.pick([]uintptr{0, 0, 1, 2, 12345, ^uintptr(0)}) },
 		func(g *Gen) uintptr { return uintptr(g.R.IntN(20)) }, in, out)
 	simple(linux.SYS_GETRANDOM, "getrandom", out, ln, func(g *Gen) uintptr { return g.pick([]uintptr{0, 1, 2, 3, 4, 6, 8, ^uintptr(0)}) })
+	fileCalls(add, simple)
 	return c
 }
 

@@ -90,6 +90,10 @@ var outArgs = map[uintptr][]int{
 	linux.SYS_SCHED_GETAFFINITY: {2}, linux.SYS_CLOCK_GETTIME: {1}, linux.SYS_CLOCK_GETRES: {1},
 	linux.SYS_CLOCK_NANOSLEEP: {3}, linux.SYS_EPOLL_WAIT: {1}, linux.SYS_EPOLL_PWAIT: {1},
 	linux.SYS_PRLIMIT64: {3}, linux.SYS_GETRANDOM: {0}, linux.SYS_GETCPU: {0, 1},
+	linux.SYS_STAT: {1}, linux.SYS_LSTAT: {1}, linux.SYS_FSTAT: {1}, linux.SYS_NEWFSTATAT: {2},
+	linux.SYS_GETDENTS64: {1}, linux.SYS_READLINK: {1}, linux.SYS_READLINKAT: {2}, linux.SYS_GETCWD: {0},
+	linux.SYS_ACCEPT: {1, 2}, linux.SYS_ACCEPT4: {1, 2}, linux.SYS_GETSOCKNAME: {1, 2}, linux.SYS_GETPEERNAME: {1, 2},
+	linux.SYS_GETSOCKOPT: {3, 4},
 }
 
 // shortSleep reports whether the timespec at p cannot make a long sleep.
