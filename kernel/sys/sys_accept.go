@@ -129,13 +129,7 @@ func accept4(fd, addr, lenAddr, flags uint64, four bool) uint64 {
 		sched.Block(sched.WaitPoll, key, 0)
 		return 0 // not seen: the wake-up restarts the call
 	}
-	i := -1
-	for k := range sockets {
-		if sockets[k].state == sockFree {
-			i = k
-			break
-		}
-	}
+	i := freeSocket()
 	if i < 0 {
 		return linux.ENFILE.Ret()
 	}

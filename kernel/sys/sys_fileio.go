@@ -87,30 +87,38 @@ func fileWrite(file *file, buf, n, off uint64, pwrite bool) uint64 {
 
 //go:nosplit
 func sysPread64(f *arch.Frame) uint64 {
-	file := lookup(arg1(f))
-	switch {
-	case file == nil:
-		return linux.EBADF.Ret()
-	case int64(arg4(f)) < 0:
-		return linux.EINVAL.Ret()
-	case file.kind != fdFile:
-		return linux.ESPIPE.Ret()
+	file, e := positional(f)
+	if e != 0 {
+		return e.Ret()
 	}
 	return fileRead(file, arg2(f), arg3(f), arg4(f), true)
 }
 
 //go:nosplit
 func sysPwrite64(f *arch.Frame) uint64 {
+	file, e := positional(f)
+	if e != 0 {
+		return e.Ret()
+	}
+	return fileWrite(file, arg2(f), arg3(f), arg4(f), true)
+}
+
+// positional checks pread64's and pwrite64's descriptor and offset, in
+// Linux's order (ksys_pread64: the offset, then FMODE_PREAD, which only
+// files have).
+//
+//go:nosplit
+func positional(f *arch.Frame) (*file, linux.Errno) {
 	file := lookup(arg1(f))
 	switch {
 	case file == nil:
-		return linux.EBADF.Ret()
+		return nil, linux.EBADF
 	case int64(arg4(f)) < 0:
-		return linux.EINVAL.Ret()
+		return nil, linux.EINVAL
 	case file.kind != fdFile:
-		return linux.ESPIPE.Ret()
+		return nil, linux.ESPIPE
 	}
-	return fileWrite(file, arg2(f), arg3(f), arg4(f), true)
+	return file, 0
 }
 
 // sysLseek moves the position; a directory's is the index of its next

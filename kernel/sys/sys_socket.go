@@ -84,13 +84,7 @@ func sysSocket(f *arch.Frame) uint64 {
 	case typ&0xf != linux.SOCK_STREAM || proto != 0 && proto != linux.IPPROTO_TCP:
 		return linux.EPROTONOSUPPORT.Ret()
 	}
-	s := -1
-	for i := range sockets {
-		if sockets[i].state == sockFree {
-			s = i
-			break
-		}
-	}
+	s := freeSocket()
 	if s < 0 {
 		return linux.ENFILE.Ret()
 	}
@@ -401,4 +395,16 @@ func sockClose(file *file) {
 		}
 	}
 	*s = socket{}
+}
+
+// freeSocket returns the index of a free socket slot, or -1.
+//
+//go:nosplit
+func freeSocket() int {
+	for i := range sockets {
+		if sockets[i].state == sockFree {
+			return i
+		}
+	}
+	return -1
 }
