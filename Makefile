@@ -55,7 +55,7 @@ BOOT_OBJECTS := $(BUILD)/multiboot.o $(BUILD)/start32.o $(BUILD)/start64.o $(BUI
 HOST_PKGS     = $(shell $(GOCMD) list ./... | grep -v /tools/boottest)
 
 .PHONY: all help kernel iso run run-iso run-uefi debug gdb test test-host test-qemu \
-	test-matrix test-one fuzz-sys screenshots bench-boot deps check-go check-toolchain test-go test-go-newest \
+	test-matrix test-one fuzz-sys screenshots bench bench-boot deps check-go check-toolchain test-go test-go-newest \
 	syscall-report clean
 
 ## build build/kernel.elf (the default)
@@ -134,7 +134,7 @@ gdb: deps-qemu deps-gdb kernel
 	$(QEMURUN) -gdb -break '$(BREAK)' -kernel $(BUILD)/kernel.elf -go-elf $(BUILD)/go.elf \
 	  -goroot "$$($(KERNEL_GOENV) $(GOCMD) env GOROOT)" -append "$(CMDLINE)" $(GDB_FLAGS)
 
-## everything below: vet, host tests, QEMU tests, the boot matrix (6-8 minutes)
+## everything below: vet, host tests, QEMU tests, the boot matrix (about 12 minutes)
 test: deps kernel iso $(BUILD)/empty.elf test-host test-qemu test-matrix
 
 ## gofmt, go vet, host tests with -race, benchmarks, the ring-0 disassembly check
@@ -189,6 +189,13 @@ fuzz-sys: deps-qemu kernel
 ## PNGs of the screen after a few shell commands, in build/screenshots (DOCS=1: docs/)
 screenshots: deps-qemu deps-uefi kernel iso
 	$(GOCMD) run ./tools/screenshots -kernel $(BUILD)/kernel.elf -iso $(BUILD)/kernel.iso -o $(if $(DOCS),docs,$(BUILD)/screenshots)
+
+# Every benchmark once, each beside its baseline from the same run, as a
+# Markdown table (README.md, "Benchmarks"). BENCHTIME=1s per host benchmark.
+BENCHTIME ?= 1s
+## every benchmark with its baseline and the ratio, as a Markdown table
+bench: deps-qemu kernel $(BUILD)/empty.elf
+	$(GOCMD) run ./tools/bench -benchtime $(BENCHTIME)
 
 ## boot time to "go: runtime up", against an empty kernel
 bench-boot: deps-qemu kernel $(BUILD)/empty.elf

@@ -32,6 +32,10 @@ _start32:
 	movl	$boot_stack_top, %esp
 	movl	%eax, boot_magic
 	movl	%ebx, boot_info
+	rdtsc				/* the boot's time zero for kernel/stamp */
+	movl	%eax, boot_tsc
+	movl	%edx, boot_tsc + 4
+	movl	boot_magic, %eax
 
 	cmpl	$MB1_BOOT_MAGIC, %eax
 	je	1f
@@ -134,9 +138,11 @@ boot_gdt_ptr:
 	.short	boot_gdt_end - boot_gdt - 1
 	.long	boot_gdt
 
-	.global boot_magic, boot_info
+	.global boot_magic, boot_info, boot_tsc
 boot_magic:	.long 0
 boot_info:	.long 0
+	.align 8
+boot_tsc:	.quad 0
 
 	.section .bss
 	.align 4096

@@ -16,7 +16,8 @@
  *   RDI = boot magic, RSI = boot information address,
  *   RDX = first byte of the kernel image, RCX = end of the image (with bss),
  *   R8  = base of the Go image (its ELF header),
- *   R9, R10 = start and end of the AP trampoline's bytes (ap.s).
+ *   R9, R10 = start and end of the AP trampoline's bytes (ap.s),
+ *   R11 = the TSC at the stub's first instruction (kernel/stamp).
  */
 	.include "multiboot.inc"
 
@@ -59,6 +60,7 @@ start64:
 	movq	$GO_BASE, %r8
 	movq	$ap_tramp_start, %r9
 	movq	$ap_tramp_end, %r10
+	movq	boot_tsc, %r11
 	movq	$GO_ENTRY, %rax
 	call	*%rax
 	/* kernelEntry never returns. */

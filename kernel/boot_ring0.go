@@ -4,9 +4,11 @@ import (
 	"gokernel/arch"
 	"gokernel/kernel/bkl"
 	"gokernel/kernel/boot"
+	"gokernel/kernel/clock"
 	"gokernel/kernel/cpu"
 	"gokernel/kernel/sched"
 	"gokernel/kernel/smp"
+	"gokernel/kernel/stamp"
 	"gokernel/kernel/tlb"
 )
 
@@ -15,27 +17,42 @@ import (
 // in ring 3. Each phase is one call (kernel/boot); the phases print the
 // status lines. magic and info are the loader's; [imageStart, imageEnd)
 // is the kernel image with its bss, goBase the Go image's ELF header, rt0
-// the address of _rt0_amd64_linux.
-func start(magic, info, imageStart, imageEnd, goBase, rt0, apStart, apEnd uint64) {
+// the address of _rt0_amd64_linux, stubTSC the TSC at the stub's start.
+// stamp.Mark after each phase times it (the boottime option prints them).
+func start(magic, info, imageStart, imageEnd, goBase, rt0, apStart, apEnd, stubTSC uint64) {
+	stamp.SetStub(stubTSC)
+	stamp.Mark(stamp.GoEntry)
 	vecs, sysent := stubAddrs()
-	boot.Console()                                       // COM1 and the VGA text screen, for the first lines
-	boot.EarlyTraps(vecs, sysent)                        // an IDT on a boot stack: a fault during boot is reported
-	boot.Loader(magic, info)                             // memory map, command line, the loader's screen: "console:", "boot:"
-	boot.Options()                                       // the command line's options: a warning per problem
-	boot.Image(imageStart, imageEnd, goBase)             // the Go image's segments, from its ELF header
-	boot.Memory()                                        // frames, page tables, kernel stacks: "mem:"
-	boot.Traps(vecs, sysent)                             // GDT, TSS, IDT, SYSCALL and GS on the kernel's stacks
-	bkl.Enter()                                          // the big kernel lock: the other CPUs wait for it
-	boot.Firmware()                                      // the ACPI tables: MADT, FADT, HPET
-	boot.Interrupts()                                    // the APICs, or the PICs, every line masked: "apic:"
-	boot.Clock()                                         // the TSC's frequency, the wall clock: "clock:"
-	boot.Timer()                                         // the tick and the idle's wake-up, checked to fire: "timer:"
+	boot.Console() // COM1 and the VGA text screen, for the first lines
+	stamp.Mark(stamp.Console)
+	boot.EarlyTraps(vecs, sysent) // an IDT on a boot stack: a fault during boot is reported
+	boot.Loader(magic, info)      // memory map, command line, the loader's screen: "console:", "boot:"
+	stamp.Mark(stamp.Loader)
+	boot.Options()                           // the command line's options: a warning per problem
+	boot.Image(imageStart, imageEnd, goBase) // the Go image's segments, from its ELF header
+	boot.Memory()                            // frames, page tables, kernel stacks: "mem:"
+	stamp.Mark(stamp.Memory)
+	boot.Traps(vecs, sysent) // GDT, TSS, IDT, SYSCALL and GS on the kernel's stacks
+	stamp.Mark(stamp.Traps)
+	bkl.Enter()     // the big kernel lock: the other CPUs wait for it
+	boot.Firmware() // the ACPI tables: MADT, FADT, HPET
+	stamp.Mark(stamp.Firmware)
+	boot.Interrupts() // the APICs, or the PICs, every line masked: "apic:"
+	stamp.Mark(stamp.Interrupts)
+	boot.Clock() // the TSC's frequency, the wall clock: "clock:"
+	stamp.Mark(stamp.Clock)
+	boot.Timer() // the tick and the idle's wake-up, checked to fire: "timer:"
+	stamp.Mark(stamp.Timer)
 	boot.CPUs(trampoline(apStart, apEnd), apEntryAddr()) // the other CPUs: "smp:"
-	boot.Personality()                                   // system calls, the Go program's address space, the vDSO
-	f := boot.MainThread(rt0)                            // the runtime's first thread, with a Linux initial stack
+	stamp.Mark(stamp.CPUs)
+	clock.Refine()     // the TSC's frequency again, over the span since boot.Clock
+	boot.Personality() // system calls, the Go program's address space, the vDSO
+	stamp.Mark(stamp.Personality)
+	f := boot.MainThread(rt0) // the runtime's first thread, with a Linux initial stack
 	sched.Switch(f)
 	tlb.LeaveToUser()
 	bkl.Exit()
+	stamp.Mark(stamp.Runtime)
 	enterFrame(f) // IRETQ into _rt0_amd64_linux, interrupts on
 }
 

@@ -15,6 +15,7 @@ import (
 	"gokernel/kernel/sched"
 	"gokernel/kernel/signal"
 	"gokernel/kernel/smp"
+	"gokernel/kernel/stamp"
 	"gokernel/kernel/sys"
 	"gokernel/kernel/tlb"
 	"gokernel/kernel/trap"
@@ -40,6 +41,7 @@ import (
 //
 //go:nosplit
 func dispatch(f *arch.Frame) {
+	stamp.Begin()
 	if f.Vector >= 32 && f.Vector < 256 { // not the SYSCALL entry's 256 and 257
 		cpu.Current().Interrupts++
 	}
@@ -66,6 +68,7 @@ func dispatch(f *arch.Frame) {
 		// mm.go), so CPUs fault pages in at once; one it cannot fix (a
 		// signal, out of memory) goes on under the big kernel lock.
 		if f.Vector == trap.VecPageFault && mem.FaultFromUser(arch.ReadCR2(), f.ErrorCode) {
+			stamp.End(stamp.PageFault)
 			tlb.LeaveToUser()
 			return
 		}
@@ -76,6 +79,7 @@ func dispatch(f *arch.Frame) {
 		kcall.Dispatch(f)
 	case v == trap.VecSyscall:
 		sys.Dispatch(f)
+		stamp.End(stamp.Syscall)
 	case v == trap.VecNestedSyscall:
 		nestedSyscall(f)
 	case v < 32:

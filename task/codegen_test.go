@@ -1,12 +1,9 @@
 package task
 
 import (
-	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
+
+	"gokernel/tools/codegen"
 )
 
 // codegenMain uses the interrupt-safe functions from another package, as
@@ -52,59 +49,6 @@ var interruptRoots = []string{
 // nosplit), no write barrier, no allocation and no panic. It needs the go
 // command and skips with -short.
 func TestCodegen(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a program with the go command")
-	}
-	ring0check(t, "codegencheck", codegenMain, interruptRoots)
-}
-
-// ring0check builds main (a program in the module, in directory dir of
-// this package through -overlay, so nothing is written to the tree) and
-// runs tools/ring0check on it with roots.
-func ring0check(t *testing.T, dir, main string, roots []string) {
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command:", err)
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	moduleRoot := filepath.Join(wd, "..")
-	if _, err := os.Stat(filepath.Join(moduleRoot, "tools", "ring0check")); err != nil {
-		t.Skip("tools/ring0check not found:", err)
-	}
-	tmp := t.TempDir()
-	mainGo := filepath.Join(tmp, "main.go")
-	if err := os.WriteFile(mainGo, []byte(main), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	overlay, _ := json.Marshal(map[string]map[string]string{
-		"Replace": {filepath.Join(wd, dir, "main.go"): mainGo},
-	})
-	overlayFile := filepath.Join(tmp, "overlay.json")
-	if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	run := func(dir string, args ...string) string {
-		t.Helper()
-		cmd := exec.Command(goCmd, args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0", "GOFLAGS=")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out)
-	}
-	prog := filepath.Join(tmp, "prog")
-	run(wd, "build", "-overlay", overlayFile, "-o", prog, "./"+dir)
-	checker := filepath.Join(tmp, "ring0check")
-	run(moduleRoot, "build", "-o", checker, "./tools/ring0check")
-	cmd := exec.Command(checker, "-roots", strings.Join(roots, ","), "-vectors", "", prog)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("ring0check: %v\n%s", err, out)
-	}
-	t.Logf("%s", out)
+	prog, _ := codegen.Build(t, codegenMain, "")
+	t.Log(codegen.Ring0Check(t, prog, interruptRoots...))
 }

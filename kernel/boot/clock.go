@@ -37,7 +37,7 @@ func Clock() {
 		if forced && s != force && !(force == clock.CPUID15 && s == clock.CPUID16) {
 			continue
 		}
-		h, p := clock.Calibrate(s, refs)
+		h, p := clock.CalibrateQuick(s, refs)
 		if p == clock.Good {
 			hz, chosen = h, s
 			break

@@ -32,7 +32,8 @@ func Personality() {
 	if !cmdline.Get(cmdline.NoVDSO).Set {
 		setupVDSO()
 	}
-	mem.LowWater = max(mem.Frames.Total()*mem.PageSize/16, 6<<20)
+	total := mem.Frames.Total() * mem.PageSize
+	mem.LowWater = max(total/16, min(6<<20, total/8))
 }
 
 // MainThread creates the Go program's first thread and returns its frame,

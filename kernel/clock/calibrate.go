@@ -23,6 +23,7 @@ const (
 	rounds     = 3
 	tries      = 8
 	roundMs    = 5
+	quickMs    = 1 // a boot round against the HPET or PM timer; Refine follows
 	waitCycles = 1 << 31
 )
 
@@ -88,14 +89,17 @@ func sample(s Source) (tsc, ref uint64) {
 	return tsc, ref
 }
 
-// round measures the TSC's frequency over roundMs of the reference, or
+// round measures the TSC's frequency over ms of the reference, or
 // reports false if the reference does not count within waitCycles.
 //
 //go:nosplit
-func round(s Source) (uint64, bool) {
+func round(s Source, ms uint64) (uint64, bool) {
 	hz, mask := refHz(s), refMask(s)
-	target := hz * roundMs / 1000
+	target := hz * ms / 1000
 	t1, r1 := sample(s)
+	if first.tsc == 0 {
+		first = stamp{t1, r1}
+	}
 	for {
 		t2, r2 := sample(s)
 		d := (r2 - r1) & mask
@@ -111,10 +115,18 @@ func round(s Source) (uint64, bool) {
 	}
 }
 
-// measure calibrates against reference s: the median of three rounds.
+// first is the first sample of the latest measure, from which Refine
+// measures again over a longer span.
+var first stamp
+
+type stamp struct{ tsc, ref uint64 }
+
+// measure calibrates against reference s: the median of three rounds of
+// ms each.
 //
 //go:nosplit
-func measure(s Source) (uint64, bool) {
+func measure(s Source, ms uint64) (uint64, bool) {
+	first = stamp{}
 	var old uint8
 	if s == PIT {
 		old = pit.StartReference()
@@ -122,7 +134,7 @@ func measure(s Source) (uint64, bool) {
 	var r [rounds]uint64
 	ok := true
 	for i := 0; i < rounds && ok; i++ {
-		r[i], ok = round(s)
+		r[i], ok = round(s, ms)
 	}
 	if s == PIT {
 		pit.StopReference(old)
@@ -148,6 +160,15 @@ func measure(s Source) (uint64, bool) {
 //
 //go:nosplit
 func Calibrate(s Source, r *Refs) (uint64, Problem) {
+	return calibrate(s, r, false)
+}
+
+//go:nosplit
+func calibrate(s Source, r *Refs, quick bool) (uint64, Problem) {
+	ms := uint64(roundMs)
+	if quick && (s == HPET || s == PMTimer) {
+		ms = quickMs
+	}
 	var hz uint64
 	var ok bool
 	switch s {
@@ -163,19 +184,21 @@ func Calibrate(s Source, r *Refs) (uint64, Problem) {
 			return 0, Broken
 		}
 		hpetMask = ^uint64(0) >> (64 - hpet.CounterBits())
-		hz, ok = measure(HPET)
-		hpet.Release()
+		hz, ok = measure(HPET, ms)
+		if !quick || !ok {
+			hpet.Release()
+		}
 	case PMTimer:
 		if !pmtimer.Init(r.PMPort, r.PMBits) {
 			return 0, Absent
 		}
 		pmMask = uint64(1)<<r.PMBits - 1
-		hz, ok = measure(PMTimer)
+		hz, ok = measure(PMTimer, ms)
 	case PIT:
 		if r.NoPIT {
 			return 0, Absent
 		}
-		hz, ok = measure(PIT)
+		hz, ok = measure(PIT, ms)
 	default:
 		return 0, Absent
 	}

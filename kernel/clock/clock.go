@@ -69,14 +69,20 @@ func ClockSource() Source { return source }
 //
 //go:nosplit
 func Nanotime() int64 {
-	d := arch.Rdtsc() - tsc0
-	hi, lo := bits.Mul64(d, mult)
-	ns := int64(hi<<32 | lo>>32)
+	ns := nanotimeAt(arch.Rdtsc())
 	if ns < last {
 		return last
 	}
 	last = ns
 	return ns
+}
+
+// nanotimeAt converts TSC value t to nanoseconds since time zero.
+//
+//go:nosplit
+func nanotimeAt(t uint64) int64 {
+	hi, lo := bits.Mul64(t-tsc0, mult)
+	return int64(hi<<32 | lo>>32)
 }
 
 // Realtime returns the wall-clock time in nanoseconds since the Unix epoch.

@@ -54,6 +54,7 @@ const (
 	CPUs
 	NoSMP
 	Help
+	BootTime
 	numOptions
 )
 
@@ -74,6 +75,7 @@ var Options = [numOptions]Option{
 	CPUs:        {Name: "cpus", Kind: Number, Default: "64", Min: 1, Max: 64, Help: "use at most N CPUs: the Go program's GOMAXPROCS follows"},
 	NoSMP:       {Name: "nosmp", Kind: Flag, Help: "use only the boot CPU"},
 	Help:        {Name: "help", Kind: Flag, Help: "print this table at boot (cmdline=help too)"},
+	BootTime:    {Name: "boottime", Kind: Flag, Help: "print where the boot's time went, phase by phase (kernel/stamp)"},
 }
 
 // Next returns the first word of s and the rest of s after it.

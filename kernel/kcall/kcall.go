@@ -36,7 +36,7 @@ type Op uint64
 const (
 	FaultWait     Op = 1  // the fault reporter waits for a kernel fault
 	FaultDone     Op = 2  // the fault reporter printed its part: stop
-	WaitIRQ       Op = 3  // wait until the next hardware interrupt, or RSI ns (0: no limit)
+	WaitIRQ       Op = 3  // wait until the next hardware interrupt, or RSI ns (0: no limit); RDX a park word to wait on while it holds R10 (0: none)
 	EnableIRQ     Op = 4  // enable interrupt line RSI (only lines with a handler)
 	KernelStats   Op = 5  // copy Stats to the buffer at RSI
 	ReadPhys      Op = 6  // copy R10 bytes of physical memory at RSI to the buffer at RDX
@@ -84,7 +84,7 @@ type op struct {
 var ops = [...]op{
 	FaultWait:     {"fault-wait", faultWait, false, "the fault reporter's thread waits here for a kernel fault"},
 	FaultDone:     {"fault-done", faultDone, false, "the reporter printed its part of a kernel fault: stop the machine"},
-	WaitIRQ:       {"wait-irq", waitIRQ, false, "the executor's idle: block until an interrupt, or RSI ns"},
+	WaitIRQ:       {"wait-irq", waitIRQ, false, "the executor's idle: block until an interrupt, RSI ns, or a FUTEX_WAKE of the park word at RDX (only while it holds R10)"},
 	EnableIRQ:     {"enable-irq", enableIRQ, false, "enable interrupt line RSI, if the kernel has a handler for it"},
 	KernelStats:   {"kernel-stats", kernelStats, false, "copy the ring-0 counters (Stats) to RSI"},
 	ReadPhys:      {"read-phys", readPhys, false, "copy R10 bytes of physical memory at RSI to RDX (firmware tables)"},

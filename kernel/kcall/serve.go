@@ -44,13 +44,34 @@ func faultDone(*arch.Frame) uint64 {
 // between the check and the halt is lost. The timeout is the executor's
 // next timer: the timer interrupt ends the wait then.
 //
+// With a park word (RDX not 0) it is also the executor's WaitFunc for a
+// runner that parks (task/idle.go, "The park word"): the wait starts only
+// if the word still holds R10, as a FUTEX_WAIT's does, and a FUTEX_WAKE of
+// the word ends it as well as an interrupt does. The check and the block
+// happen under the kernel lock, and an interrupt handler's wakes
+// (WakeIRQWaiters) take it too, so a handler that marked the word after
+// the check still finds the thread blocked and wakes it.
+//
 //go:nosplit
 func waitIRQ(f *arch.Frame) uint64 {
 	var deadline int64
 	if d := int64(f.RSI); d > 0 {
 		deadline = clock.Nanotime() + d
 	}
-	sched.Block(sched.WaitIRQ, 0, deadline)
+	word := f.RDX
+	if word != 0 {
+		if word&3 != 0 {
+			return linux.EINVAL.Ret()
+		}
+		cur, ok := mem.UserU32(word)
+		if !ok {
+			return linux.EFAULT.Ret()
+		}
+		if cur != uint32(f.R10) {
+			return linux.EAGAIN.Ret()
+		}
+	}
+	sched.Block(sched.WaitIRQ, word, deadline)
 	return 0
 }
 
@@ -167,7 +188,7 @@ func cpuTable(f *arch.Frame) uint64 {
 	now := clock.Nanotime()
 	t.N = uint64(min(cpu.Online(), len(t.CPU)))
 	for i := 0; i < int(t.N) && i < len(t.CPU) && i < cpu.Max; i++ {
-		runs, halts, wakes, idle := sched.CPUCounts(i)
+		runs, halts, wakes, idle := sched.CPUCounts(i, now)
 		b := &cpu.Blocks[i]
 		t.CPU[i] = CPU{APICID: uint64(b.APICID), Runs: runs, Halts: halts, TimerWakes: wakes,
 			Interrupts: b.Interrupts, IdleNs: uint64(idle), UpNs: uint64(now - b.Since)}

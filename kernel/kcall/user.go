@@ -38,6 +38,35 @@ func WaitInterrupt(timeout time.Duration) {
 	call(WaitIRQ, uintptr(max(timeout, 0)), 0, 0)
 }
 
+// Park is the executor's WaitFunc in the kernel (task.Config.Wait): it
+// blocks the calling thread while *word == val, until a FUTEX_WAKE of
+// word, the next hardware interrupt, or timeout (negative: none). A
+// runner parks on it, so an interrupt handler that queued a task for the
+// runner (and could only mark the word, task/idle.go) ends the wait.
+func Park(word *uint32, val uint32, timeout time.Duration) {
+	var ns uintptr // 0: no limit
+	switch {
+	case timeout == 0:
+		return
+	case timeout > 0:
+		ns = uintptr(timeout)
+	}
+	call(WaitIRQ, ns, uintptr(unsafe.Pointer(word)), uintptr(val))
+}
+
+// sysGetcpu is getcpu(2)'s number on linux/amd64, which package syscall
+// does not name.
+const sysGetcpu = 309
+
+// GetCPU returns the CPU the calling thread runs on (getcpu(2)), or -1.
+func GetCPU() int {
+	var c uint32
+	if _, _, e := syscall.RawSyscall(sysGetcpu, uintptr(unsafe.Pointer(&c)), 0, 0); e != 0 {
+		return -1
+	}
+	return int(c)
+}
+
 // EnableInterrupt enables interrupt line irq, which must be one the
 // kernel has a handler for.
 func EnableInterrupt(irq int) error {

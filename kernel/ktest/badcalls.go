@@ -17,17 +17,19 @@ func cloneMask(flags, mask uintptr) (tid uintptr)
 // hide another; each ends by checking that the kernel still answers.
 
 func init() {
-	register("system calls",
-		Test{Name: "munmaplow", Run: testMunmapLow, Note: "munmap below the user minimum unmaps nothing there and returns 0"},
-		Test{Name: "badfs", Run: testBadFS, Note: "a thread whose FS base points at nothing makes system calls and is switched; bad TLS addresses get EPERM"},
-		Test{Name: "rozero", Run: testROZero, Note: "reading 512 MiB of untouched read-only memory costs no frames; system calls keep off the last frames"},
-		Test{Name: "bigmprotect", Run: testBigMprotect, Note: "mprotect and munmap of a 32 TiB reservation visit only the page tables that exist"},
-		Test{Name: "badreturn", Run: testBadReturn, Note: "a return to ring 3 that faults in IRETQ is the thread's SIGSEGV, a recoverable panic here"},
-		Test{Name: "badsigreturn", Run: testBadSigreturn, Outcome: Fails, Note: "rt_sigreturn to a non-canonical RIP is a SIGSEGV, which kills the program as on Linux"},
-		Test{Name: "clonemask", Run: testCloneMask, Note: "a new thread keeps its parent's signal mask, as on Linux"},
-		Test{Name: "manythreads", Run: testManyThreads, Outcome: Fails, Note: "more threads than the kernel's 128: clone fails with EAGAIN, said once, and the runtime reports it"},
-		Test{Name: "badfsfault", Run: testBadFSFault, Outcome: Fails, Note: "a thread that reads TLS through a bad FS base gets SIGSEGV, which kills the program as on Linux"},
-	)
+	later(func() {
+		register("system calls",
+			Test{Name: "munmaplow", Run: testMunmapLow, Note: "munmap below the user minimum unmaps nothing there and returns 0"},
+			Test{Name: "badfs", Run: testBadFS, Note: "a thread whose FS base points at nothing makes system calls and is switched; bad TLS addresses get EPERM"},
+			Test{Name: "rozero", Run: testROZero, Note: "reading 512 MiB of untouched read-only memory costs no frames; system calls keep off the last frames"},
+			Test{Name: "bigmprotect", Run: testBigMprotect, Note: "mprotect and munmap of a 32 TiB reservation visit only the page tables that exist"},
+			Test{Name: "badreturn", Run: testBadReturn, Note: "a return to ring 3 that faults in IRETQ is the thread's SIGSEGV, a recoverable panic here"},
+			Test{Name: "badsigreturn", Run: testBadSigreturn, Outcome: Fails, Note: "rt_sigreturn to a non-canonical RIP is a SIGSEGV, which kills the program as on Linux"},
+			Test{Name: "clonemask", Run: testCloneMask, Note: "a new thread keeps its parent's signal mask, as on Linux"},
+			Test{Name: "manythreads", Run: testManyThreads, Outcome: Fails, Note: "more threads than the kernel's 128: clone fails with EAGAIN, said once, and the runtime reports it"},
+			Test{Name: "badfsfault", Run: testBadFSFault, Outcome: Fails, Note: "a thread that reads TLS through a bad FS base gets SIGSEGV, which kills the program as on Linux"},
+		)
+	})
 }
 
 // alive checks that the kernel still schedules: a goroutine sleeps and

@@ -19,17 +19,19 @@ import (
 // Boot tests: what the boot path handed to Go, and the firmware's tables.
 
 func init() {
-	register("boot",
-		Test{Name: "boot", Run: testBoot, Note: "the memory map has usable RAM, the command line was read, the console works"},
-		Test{Name: "firmware", Run: testFirmware, Note: "SMBIOS and ACPI read through the private call's ReadPhys name the machine"},
-	)
+	later(func() {
+		register("boot",
+			Test{Name: "boot", Run: testBoot, Note: "the memory map has usable RAM, the command line was read, the console works"},
+			Test{Name: "firmware", Run: testFirmware, Note: "SMBIOS and ACPI read through the private call's ReadPhys name the machine"},
+		)
+	})
 }
 
 // testBoot checks what the boot path handed to Go: RAM in the memory map,
 // the command line as arguments and environment, and a working console.
 func testBoot() error {
 	in := boot.Info()
-	if in.NRegions == 0 || in.UsableBytes() < 16<<20 {
+	if in.NRegions == 0 || in.UsableBytes() < 12<<20 {
 		return fmt.Errorf("memory map has %d regions, %d bytes usable", in.NRegions, in.UsableBytes())
 	}
 	if !strings.Contains(boot.Cmdline(), "test=boot") {

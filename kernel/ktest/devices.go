@@ -16,9 +16,11 @@ import (
 // Device tests: the keyboard, typed from the host through QMP.
 
 func init() {
-	register("devices",
-		Test{Name: "keyboard", Run: testKeyboard, Outcome: NeedsKeys, Note: "typed lines come back through IRQ 1 or USB, and the keymap= layout"},
-	)
+	later(func() {
+		register("devices",
+			Test{Name: "keyboard", Run: testKeyboard, Outcome: NeedsKeys, Note: "typed lines come back through IRQ 1 or USB, and the keymap= layout"},
+		)
+	})
 }
 
 // testKeyboard reads the keyboards — the 8042's through IRQ 1 and the

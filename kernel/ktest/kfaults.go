@@ -13,15 +13,17 @@ import (
 // and the kernel carries on.
 
 func init() {
-	register("kernel faults",
-		Test{Name: "kernelfault", Run: testKernelFault, Outcome: Fails, Note: "a page fault in ring 0 prints the kernel report and fails"},
-		Test{Name: "doublefault", Run: testDoubleFault, Outcome: Fails, Note: "a kernel stack overflow is caught on an IST stack as a double fault"},
-		Test{Name: "consolefault", Run: testConsoleFault, Outcome: Fails, Note: "a fault while the console lock is held is still reported"},
-		Test{Name: "faultinfault", Run: testFaultInFault, Outcome: Fails, Note: "a fault inside the fault handler ends in the double-fault report"},
-		Test{Name: "kernelint3", Run: testKernelInt3, Note: "int3 in ring 0 resumes; an unhandled vector is reported once"},
-		Test{Name: "lockorder", Run: testLockOrder, Outcome: Fails, Note: "a spin lock taken out of the lock order is reported, with the levels, and stops the kernel"},
-		Test{Name: "lockswitch", Run: testLockSwitch, Outcome: Fails, Note: "a thread switch with the mm lock held is reported and stops the kernel"},
-	)
+	later(func() {
+		register("kernel faults",
+			Test{Name: "kernelfault", Run: testKernelFault, Outcome: Fails, Note: "a page fault in ring 0 prints the kernel report and fails"},
+			Test{Name: "doublefault", Run: testDoubleFault, Outcome: Fails, Note: "a kernel stack overflow is caught on an IST stack as a double fault"},
+			Test{Name: "consolefault", Run: testConsoleFault, Outcome: Fails, Note: "a fault while the console lock is held is still reported"},
+			Test{Name: "faultinfault", Run: testFaultInFault, Outcome: Fails, Note: "a fault inside the fault handler ends in the double-fault report"},
+			Test{Name: "kernelint3", Run: testKernelInt3, Note: "int3 in ring 0 resumes; an unhandled vector is reported once"},
+			Test{Name: "lockorder", Run: testLockOrder, Outcome: Fails, Note: "a spin lock taken out of the lock order is reported, with the levels, and stops the kernel"},
+			Test{Name: "lockswitch", Run: testLockSwitch, Outcome: Fails, Note: "a thread switch with the mm lock held is reported and stops the kernel"},
+		)
+	})
 }
 
 // faultTest makes test operation o, which must not return.

@@ -13,11 +13,13 @@ import (
 // smpMemory, says why).
 
 func init() {
-	register("memory",
-		Test{Name: "gc", Run: testGC, Note: "1 GiB of garbage in 64 MiB with a bounded heap"},
-		Test{Name: "oom", Run: testOOM, Outcome: Fails, Note: "allocating past RAM ends in the runtime's out-of-memory error"},
-		Test{Name: "reserve", Run: testReserve, Note: "a 1 GiB PROT_NONE reservation in 64 MiB"},
-	)
+	later(func() {
+		register("memory",
+			Test{Name: "gc", Run: testGC, Note: "1 GiB of garbage in 64 MiB with a bounded heap"},
+			Test{Name: "oom", Run: testOOM, Outcome: Fails, Note: "allocating past RAM ends in the runtime's out-of-memory error"},
+			Test{Name: "reserve", Run: testReserve, Note: "a 1 GiB PROT_NONE reservation in 64 MiB"},
+		)
+	})
 }
 
 var sinkBytes []byte

@@ -13,11 +13,13 @@ import (
 // Scheduler tests: threads that really run, preemption, the idle halt.
 
 func init() {
-	register("scheduler",
-		Test{Name: "threads", Run: testThreads, Note: "clone makes threads that run; they wait and wake through futexes"},
-		Test{Name: "preempt", Run: testPreempt, Note: "a spinning goroutine does not starve a printing one"},
-		Test{Name: "idle", Run: testIdle, Note: "with every goroutine blocked the CPU halts, tickless: under 100 wake-ups a second"},
-	)
+	later(func() {
+		register("scheduler",
+			Test{Name: "threads", Run: testThreads, Note: "clone makes threads that run; they wait and wake through futexes"},
+			Test{Name: "preempt", Run: testPreempt, Note: "a spinning goroutine does not starve a printing one"},
+			Test{Name: "idle", Run: testIdle, Note: "with every goroutine blocked the CPU halts, tickless: under 100 wake-ups a second"},
+		)
+	})
 }
 
 // testThreads checks that clone makes threads that really run: goroutines

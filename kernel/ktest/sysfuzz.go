@@ -18,9 +18,11 @@ import (
 // 8). make test runs it with a fixed seed, make fuzz-sys with a random one.
 
 func init() {
-	register("system calls",
-		Test{Name: "sysfuzz", Run: testSysfuzz, Note: "random system calls with edge-value arguments from many goroutines; the kernel and the program live on"},
-	)
+	later(func() {
+		register("system calls",
+			Test{Name: "sysfuzz", Run: testSysfuzz, Note: "random system calls with edge-value arguments from many goroutines; the kernel and the program live on"},
+		)
+	})
 }
 
 func testSysfuzz() error {

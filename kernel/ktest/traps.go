@@ -15,13 +15,15 @@ import (
 // delivery, as on Linux.
 
 func init() {
-	register("traps",
-		Test{Name: "breakpoint", Run: testBreakpoint, Note: "int3 in Go code is reported and execution resumes, twice"},
-		Test{Name: "nilderef", Run: testNilDeref, Note: "a nil dereference in a goroutine is a recovered runtime panic"},
-		Test{Name: "divzero", Run: testDivZero, Note: "integer division by zero, by #DE and by Go's check, is a recovered panic"},
-		Test{Name: "exceptions", Run: testExceptions, Note: "#DE, #PF at a bad address, #GP, #BP from Go code, one after another"},
-		Test{Name: "invalidopcode", Run: testInvalidOpcode, Outcome: Fails, Note: "ud2 ends in the runtime's fatal SIGILL report and the fail exit"},
-	)
+	later(func() {
+		register("traps",
+			Test{Name: "breakpoint", Run: testBreakpoint, Note: "int3 in Go code is reported and execution resumes, twice"},
+			Test{Name: "nilderef", Run: testNilDeref, Note: "a nil dereference in a goroutine is a recovered runtime panic"},
+			Test{Name: "divzero", Run: testDivZero, Note: "integer division by zero, by #DE and by Go's check, is a recovered panic"},
+			Test{Name: "exceptions", Run: testExceptions, Note: "#DE, #PF at a bad address, #GP, #BP from Go code, one after another"},
+			Test{Name: "invalidopcode", Run: testInvalidOpcode, Outcome: Fails, Note: "ud2 ends in the runtime's fatal SIGILL report and the fail exit"},
+		)
+	})
 }
 
 // Implemented in traps_amd64.s: instructions Go code never emits.

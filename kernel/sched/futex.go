@@ -29,14 +29,18 @@ func wait(kind WaitKind, addr uint64, deadline int64) {
 	}
 	if kind == WaitIRQ {
 		irqWaiters++
-		if deadline == 0 {
+		if deadline == 0 && addr == 0 {
 			return // found by scanning: only an interrupt wakes it
 		}
 	}
 	key := addr
 	switch kind {
-	case WaitSleep, WaitIRQ:
+	case WaitSleep:
 		key = futex.None
+	case WaitIRQ:
+		if addr == 0 {
+			key = futex.None
+		} // else a FUTEX_WAKE of its park word ends it too
 	case WaitPoll:
 		key = pollTag | addr
 	}
@@ -169,8 +173,8 @@ func WakeIRQWaiters() {
 	}
 	for i := int32(0); i < MaxThreads; i++ {
 		if t := &threads[i]; t.State == Blocked && t.Wait == WaitIRQ {
-			if t.Deadline != 0 {
-				waits.Remove(i) // its timeout no longer applies
+			if t.Deadline != 0 || t.Addr != 0 {
+				waits.Remove(i) // its timeout and park word no longer apply
 			}
 			t.Frame.RAX = 0
 			enqueue(i)

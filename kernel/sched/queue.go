@@ -30,9 +30,10 @@ type runq struct {
 }
 
 var (
-	rqs     [cpu.Max]runq
-	idleCPU [cpu.Max]atomic.Uint32 // 1 while the CPU halts or polls in idle
-	kicks   atomic.Uint64
+	rqs      [cpu.Max]runq
+	idleCPU  [cpu.Max]atomic.Uint32 // 1 while the CPU halts or polls in idle
+	idleFrom [cpu.Max]atomic.Int64  // clock.Nanotime() when the CPU began to idle; 0 while it works
+	kicks    atomic.Uint64
 
 	// hostCPU stands for cpu.ID() in host tests, which have no GS; with
 	// hostTest set, no IPI is sent either.
@@ -42,12 +43,17 @@ var (
 )
 
 // CPUCounts returns CPU c's threads switched to, halts, halts the timer
-// ended, and ns spent idle.
+// ended, and ns spent idle until now, the idle it is in counted too (a
+// CPU that halts from boot on has ended no idle, yet is idle all along).
 //
 //go:nosplit
-func CPUCounts(c int) (runs, halts, timerWakes uint64, idleNs int64) {
+func CPUCounts(c int, now int64) (runs, halts, timerWakes uint64, idleNs int64) {
 	q := rq(c)
-	return q.runs, q.halts, q.timerWakes, q.idleNs
+	idleNs = q.idleNs
+	if from := idleFrom[c&(cpu.Max-1)].Load(); from != 0 && now > from {
+		idleNs += now - from
+	}
+	return q.runs, q.halts, q.timerWakes, idleNs
 }
 
 // Kicks returns the wake-up IPIs sent.

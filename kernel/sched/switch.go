@@ -207,6 +207,7 @@ func idle(deadline int64) {
 		bootSleeps.Store(wake | sleeping)
 	}
 	idleCPU[c&(cpu.Max-1)].Store(1)
+	idleFrom[c&(cpu.Max-1)].Store(now)
 	held := bkl.Drop()
 	if !InterruptsWake || (deadline != 0 && deadline-now < spinBelow) {
 		// Poll the clock, taking interrupts between polls as the halt
@@ -233,6 +234,7 @@ func idle(deadline int64) {
 		halts.Add(1)
 	}
 	bkl.Take(held)
+	idleFrom[c&(cpu.Max-1)].Store(0)
 	rq(c).idleNs += clock.Nanotime() - now
 	idleCPU[c&(cpu.Max-1)].Store(0)
 	if c == 0 {

@@ -57,7 +57,7 @@ const (
 	WaitSleep          // nanosleep: only the deadline ends it; result 0
 	WaitPoll           // epoll_pwait: woken by an event (the call restarts); timeout gives 0
 	WaitFault          // the kernel-fault reporter: woken only by a kernel fault
-	WaitIRQ            // wait for interrupt: woken by the next hardware interrupt
+	WaitIRQ            // wait for interrupt: woken by the next hardware interrupt, or FUTEX_WAKE on Addr if set
 )
 
 // Thread is one Linux thread of the Go runtime.

@@ -83,13 +83,19 @@ func (sh *Shell) echo(args []string) task.Future[struct{}] {
 
 func (sh *Shell) tasks([]string) task.Future[struct{}] {
 	infos := sh.sys.Tasks()
-	sh.printf("%6s  %-8s %10s %10s\n", "ID", "STATE", "POLLS", "WAKES")
+	sh.printf("%6s  %-16s %-8s %3s %10s %10s\n", "ID", "NAME", "STATE", "CPU", "POLLS", "WAKES")
 	for _, ti := range infos {
-		note := ""
+		name, cpu, note := ti.Name, "-", ""
+		if name == "" {
+			name = "-"
+		}
+		if ti.CPU >= 0 {
+			cpu = strconv.Itoa(ti.CPU) // where its runner last polled it
+		}
 		if ti.State == task.Running {
 			note = "  (this shell)"
 		}
-		sh.printf("%6d  %-8s %10d %10d%s\n", ti.ID, ti.State, ti.Polls, ti.Wakes, note)
+		sh.printf("%6d  %-16s %-8s %3s %10d %10d%s\n", ti.ID, name, ti.State, cpu, ti.Polls, ti.Wakes, note)
 	}
 	return nil
 }

@@ -232,7 +232,7 @@ func (h *harness) idle(queueEmpty func() bool) {
 func (h *harness) run() string {
 	h.t.Helper()
 	h.sh = New(h.sys, h.scr)
-	id, err := h.ex.Spawn(h.sh.Task(h.in))
+	id, err := h.ex.SpawnNamed("shell", h.sh.Task(h.in))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -334,20 +334,20 @@ func TestShellHelp(t *testing.T) {
 func TestShellTasks(t *testing.T) {
 	h := newHarness(t, "tasks\n")
 	// Another task, waiting for ever, spawned before the shell.
-	other, err := h.ex.Spawn(task.Pending[struct{}]())
+	other, err := h.ex.SpawnNamed("waiter", task.Pending[struct{}]())
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := strings.TrimPrefix(h.run(), Hint+"\n")
 	lines := strings.Split(got, "\n")
-	if len(lines) < 4 || lines[1] != "    ID  STATE         POLLS      WAKES" {
+	if len(lines) < 4 || lines[1] != "    ID  NAME             STATE    CPU      POLLS      WAKES" {
 		t.Fatalf("tasks:\n%s", got)
 	}
 	// The shell was polled once at the start and once per key: "tasks\n"
 	// is 6 keys, each a wake.
 	want := []string{
-		fmt.Sprintf("%6d  waiting           1          0", other),
-		fmt.Sprintf("%6d  running           7          6  (this shell)", h.shellID),
+		fmt.Sprintf("%6d  waiter           waiting    0          1          0", other),
+		fmt.Sprintf("%6d  shell            running    0          7          6  (this shell)", h.shellID),
 	}
 	if !slices.Equal(lines[2:4], want) {
 		t.Errorf("tasks:\n%s\n--- want lines\n%s", got, strings.Join(want, "\n"))

@@ -47,7 +47,7 @@ func StartKeyboard(e *task.Executor, m firmware.Machine) (*Keyboard, error) {
 	}
 	l := ps2.NewLEDTask()
 	l.OnError = func(err error) { fmt.Printf("keyboard: cannot set the LEDs: %v\n", err) }
-	if _, err := e.Spawn(l); err != nil {
+	if _, err := e.SpawnOn(0, "ps2 leds", l); err != nil {
 		return nil, err
 	}
 	l.Set(ledNumLock) // the decoder starts with Num Lock on

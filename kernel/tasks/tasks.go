@@ -1,6 +1,6 @@
 // Package tasks is the kernel's own program in ring 3: the post's main in
-// Go. Run makes an executor whose idle halts the CPU between interrupts
-// (idle.go), spawns the post's example task, starts the keyboards (the
+// Go. Run makes an executor with a runner per CPU that parks between
+// interrupts (kcall.Park), spawns the post's example task, starts the keyboards (the
 // 8042's scancodes and LED task; USB through kernel/usbhost) and the
 // serial input, and runs the shell (shell.go) or the post's keypress
 // printer on them.
@@ -16,6 +16,7 @@ import (
 
 	"gokernel/kernel/cmdline"
 	"gokernel/kernel/firmware"
+	"gokernel/kernel/kcall"
 	"gokernel/kernel/usbhost"
 	"gokernel/keyboard"
 	"gokernel/task"
@@ -40,19 +41,28 @@ func exampleTask() task.Future[struct{}] {
 // with its tasks: the post's example task, then either the shell (the
 // default) or, with shell=off on the command line, the post's keypress
 // printer. It does not return while a task that waits for keys lives.
+//
+// The executor has a runner per CPU (runtime.NumCPU: the CPUs online, or
+// cpus=N), each on a goroutine locked to its thread. A runner with nothing
+// to do parks on the kernel's WaitIRQ with its park word (kcall.Park): a
+// wake from another runner or goroutine ends it with a FUTEX_WAKE, one
+// from an interrupt handler (which can only mark the word) because the
+// kernel ends every wait for an interrupt after a device's handler.
+//
+// The kernel's own tasks (the example, the keyboards, the LED task, the
+// USB driver's and the shell) run on runner 0: they share the drivers'
+// state, written for one thread, and runner 0's timer queue is the one
+// the drivers keep time on (Executor.Timers). Tasks spawned later without
+// a runner (the shell's panic and fault commands, tests) go to the least
+// loaded runner.
 func Run(m firmware.Machine) error {
-	// The idle disables interrupts in this thread (CLI, which IOPL 3
-	// allows in ring 3) around its check. Locked to one OS thread, the
-	// executor's goroutine is the only code that thread runs, so no other
-	// goroutine ever finds interrupts off.
-	runtime.LockOSThread()
-
 	layout := Keymap()
-	e, err := task.NewExecutor(MaxTasks, Idle)
+	n := runtime.NumCPU()
+	e, err := task.NewExecutorWith(task.Config{MaxTasks: MaxTasks, Runners: n, Wait: kcall.Park, CPU: kcall.GetCPU})
 	if err != nil {
 		return err
 	}
-	if _, err := e.Spawn(exampleTask()); err != nil {
+	if _, err := e.SpawnOn(0, "example", exampleTask()); err != nil {
 		return err
 	}
 	kbd, err := StartKeyboard(e, m)
@@ -60,10 +70,14 @@ func Run(m firmware.Machine) error {
 		fmt.Printf("keyboard: %v\n", err)
 	}
 	u := usbhost.Start(e)
-	var ts []task.Future[struct{}]
+	type named struct {
+		name string
+		f    task.Future[struct{}]
+	}
+	var ts []named
 	if cmdline.Get(cmdline.Shell).Str != "off" {
 		if t := shellTask(e, kbd, u, layout, m); t != nil {
-			ts = append(ts, t)
+			ts = append(ts, named{"shell", t})
 		}
 	} else {
 		// The post's printer, one per keyboard kind (each decodes its
@@ -71,19 +85,31 @@ func Run(m firmware.Machine) error {
 		if kbd != nil {
 			p := keyboard.PrintKeypresses(kbd.Scancodes, layout, os.Stdout)
 			p.OnLEDs = kbd.LEDs.Set
-			ts = append(ts, p)
+			ts = append(ts, named{"keypresses", p})
 		}
 		if u.Controllers > 0 {
 			p := keyboard.PrintKeypresses(u.Keyboards, layout, os.Stdout)
 			p.OnLEDs = u.Keyboards.SetLEDs
-			ts = append(ts, p)
+			ts = append(ts, named{"usb keypresses", p})
 		}
 	}
 	for _, t := range ts {
-		if _, err := e.Spawn(t); err != nil {
+		if _, err := e.SpawnOn(0, t.name, t.f); err != nil {
 			return err
 		}
 	}
 	fmt.Println("ready")
-	return e.Run()
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			runtime.LockOSThread() // a runner parks its own thread
+			errs <- e.Run()
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			return err
+		}
+	}
+	return nil
 }

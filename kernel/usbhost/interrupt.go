@@ -94,8 +94,11 @@ func joinWhy(w []string) string {
 	return s
 }
 
+// spawn starts one of the driver's tasks. They all run on runner 0: they
+// share the controller's state, written for one thread, and keep time on
+// e.Timers(), runner 0's queue.
 func spawn(e *task.Executor, f task.Future[struct{}]) error {
-	_, err := e.Spawn(f)
+	_, err := e.SpawnOn(0, "usb", f)
 	return err
 }
 

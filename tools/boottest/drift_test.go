@@ -13,14 +13,19 @@ const driftInterval = 15 * time.Second
 
 // TestClockDrift asks the shell for the kernel's uptime twice, 15 s of
 // host time apart, and requires the kernel's clock to have advanced by the
-// same time within 0.5%: on QEMU's default machine (the TSC measured
-// against the HPET) and without the 8254. Each reading is timed by the
+// same time within 0.5%, with the TSC measured against each reference:
+// the HPET (QEMU's default machine, and without the 8254), the ACPI PM
+// timer (without the 8254 and the HPET), the 8254 (no ACPI), and with
+// the 8259s and the 8254's tick (apic=off). Each reading is timed by the
 // arrival of its line, so the serial line's latency cancels.
 func TestClockDrift(t *testing.T) {
-	for _, m := range []struct{ name, machine string }{{"pc", "pc"}, {"q35,pit=off", "q35,pit=off"}} {
+	for _, m := range []struct{ name, machine, cmdline string }{
+		{"pc", "pc", ""}, {"q35,pit=off", "q35,pit=off", ""}, {"q35,pit=off,hpet=off", "q35,pit=off,hpet=off", ""},
+		{"pc,acpi=off", "pc,acpi=off", ""}, {"apic=off", "pc", "apic=off"},
+	} {
 		t.Run(m.name, func(t *testing.T) {
 			t.Parallel()
-			v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Memory: "64M", Args: []string{"-machine", m.machine}, Timeout: 2 * time.Minute})
+			v := vm.StartT(t, vm.Options{Kernel: artifact(t, "kernel.elf"), Memory: "64M", Args: []string{"-machine", m.machine}, Cmdline: m.cmdline, Timeout: 2 * time.Minute})
 			expectLine(t, v, `^ready$`)
 			re := regexp.MustCompile(`^up ([0-9hms.]+)`)
 			read := func() (kernel, host time.Duration) {

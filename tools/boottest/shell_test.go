@@ -59,8 +59,8 @@ func TestShellSerial(t *testing.T) {
 	expectLine(t, v, `^hello two words$`)
 
 	serialCommand(t, v, "tasks")
-	expectLine(t, v, `^\s+ID\s+STATE\s+POLLS\s+WAKES$`)
-	expectLine(t, v, `^\s+\d+\s+running\s+\d+\s+\d+\s+\(this shell\)$`)
+	expectLine(t, v, `^\s+ID\s+NAME\s+STATE\s+CPU\s+POLLS\s+WAKES$`)
+	expectLine(t, v, `^\s+\d+\s+shell\s+running\s+\d+\s+\d+\s+\d+\s+\(this shell\)$`)
 
 	serialCommand(t, v, "frobnicate")
 	expectLine(t, v, `^unknown command: frobnicate \(try help\)$`)
