@@ -120,7 +120,7 @@ func TestMachines(t *testing.T) {
 				if !timing[name] {
 					continue
 				}
-				res := vm.RunTest(t, opts(name), name)
+				res := runTiming(t, opts(name), name)
 				if name == "ticks" {
 					expectLines(t, res, m.lines...)
 				}
