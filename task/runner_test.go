@@ -91,8 +91,15 @@ func TestRunnerPlacement(t *testing.T) {
 				cx.Waker().Wake() // poll again, so that the snapshot shows a CPU
 				return false
 			}
+			// Only its own line: the one task running on this runner. A
+			// snapshot shows the other tasks too, queued or between polls
+			// on their runners, and storing those let a later snapshot
+			// overwrite what a task saw of itself (task 3 recorded as
+			// queued with 1 poll, seen in make test).
 			for _, in := range e.Snapshot() {
-				infos.Store(in.ID, in)
+				if in.State == Running && in.Runner == runner {
+					infos.Store(in.ID, in)
+				}
 			}
 			return true
 		})

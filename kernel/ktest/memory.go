@@ -8,7 +8,9 @@ import (
 )
 
 // Memory tests: the garbage collector in little RAM, running out of it,
-// and reservations that cost nothing. make test runs them with -m 64M.
+// and reservations that cost nothing. make test runs them with -m 64M, but
+// test=gc with 128M where there is more than one CPU (tools/boottest,
+// smpMemory, says why).
 
 func init() {
 	later(func() {

@@ -160,6 +160,15 @@ func HeldAbove(owner int, level uint8) bool {
 // other lock and calls nothing that might, so it needs no owner and no
 // checks. The pure data structures use it to be safe for concurrent use
 // on their own (the frame allocator, kernel/mem/phys).
+//
+// In ring 0 its holder runs with interrupts off and is never switched
+// away from. In a host test it is an ordinary goroutine, which the Go
+// scheduler may preempt while it holds the lock, and the waiters spin in
+// leafSpin, assembly the scheduler cannot preempt: once they hold every P,
+// the holder never runs again and the test hangs (seen: TestConcurrent of
+// kernel/mem/vma stuck for 10 minutes under -race, 8 goroutines on
+// GOMAXPROCS=2). A host test that locks from n goroutines at once must
+// run with at least n Ps, so that a preempted holder always finds one.
 type Leaf struct {
 	word  uint32 // 1 while held; atomic
 	spins uint64 // atomic

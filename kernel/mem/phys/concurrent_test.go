@@ -1,6 +1,7 @@
 package phys
 
 import (
+	"runtime"
 	"sync"
 	"testing"
 )
@@ -11,6 +12,9 @@ import (
 // every access to the bitmap is under the lock.
 func TestConcurrent(t *testing.T) {
 	const workers, rounds, hold = 8, 300, 16
+	// A P for every worker: one preempted while it holds the lock must
+	// not wait for the others, which spin unpreemptibly (spin.Leaf).
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(workers))
 	a, bm := newAlloc(t, 4096)
 	a.AddFree(0, pg(4096))
 	owner := make([]int32, 4096)

@@ -1,6 +1,7 @@
 package vma
 
 import (
+	"runtime"
 	"sync"
 	"testing"
 )
@@ -14,6 +15,9 @@ func TestConcurrent(t *testing.T) {
 	const lo, hi = 0x10000, 0x10000 + 1<<32
 	s := newSpace(t, lo, hi)
 	const workers, rounds = 8, 400
+	// A P for every worker: one preempted while it holds the lock must
+	// not wait for the others, which spin unpreemptibly (spin.Leaf).
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(workers))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
