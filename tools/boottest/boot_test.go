@@ -157,7 +157,7 @@ func TestTiming(t *testing.T) {
 			`^timers: 20 ticks of a 10 ms ticker took \d+ms$`}},
 	} {
 		t.Run(tc.name+"/"+tc.cmdline, func(t *testing.T) {
-			res := vm.RunTest(t, vm.Options{Kernel: kernel, Memory: "64M", Cmdline: tc.cmdline}, tc.name)
+			res := runTiming(t, vm.Options{Kernel: kernel, Memory: "64M", Cmdline: tc.cmdline}, tc.name)
 			expectLines(t, res, tc.lines...)
 		})
 	}

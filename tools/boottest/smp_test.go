@@ -19,7 +19,7 @@ func TestSMP(t *testing.T) {
 	// The speedup first, alone: the other tests' QEMUs would take the
 	// host's cores it measures.
 	t.Run("parallel/2", func(t *testing.T) {
-		res := vm.RunTest(t, vm.Options{Kernel: kernel, Memory: "256M", CPUs: 2, Timeout: 3 * time.Minute}, "parallel")
+		res := runTiming(t, vm.Options{Kernel: kernel, Memory: "256M", CPUs: 2, Timeout: 3 * time.Minute}, "parallel")
 		expectLines(t, res, `^parallel: SHA-256 of 64 MiB in 2 parts: .* speedup \d+\.\d\dx$`)
 	})
 	for _, c := range []struct {
