@@ -89,24 +89,47 @@ func fires(name string) bool {
 
 // measureLAPIC measures the APIC timer's count-down rate (after its
 // divider) against the TSC clock over about 2 ms: at QEMU's 62.5 MHz
-// that is 125,000 counts, read within a microsecond or so at each end, so
-// the tick's length is good to about 0.1% (it was 10 ms, 8 ms of boot).
+// that is 125,000 counts, so the tick's length is good to about 0.1% if
+// each end pairs its count with the right time. A count read is an MMIO
+// access that a hypervisor may take microseconds to serve (tens under a
+// busy TCG host), so each end is bracketed by two clock reads and the
+// tightest of a few tries is kept, its count dated at the midpoint
+// (lapicSample). Without that, 30 us of delay at one end made the rate
+// 1.5% low ("61 MHz" for QEMU's 62.5) and one-shots fire early.
 //
 //go:nosplit
 func measureLAPIC() (uint64, bool) {
 	lapic.MeasureStart()
-	t0 := clock.Nanotime()
-	c0 := lapic.Count()
+	t0, c0 := lapicSample()
 	for clock.Nanotime()-t0 < 2_000_000 {
 		arch.Pause()
 	}
-	c1 := lapic.Count()
-	ns := uint64(clock.Nanotime() - t0)
+	t1, c1 := lapicSample()
 	lapic.StopTimer()
-	if c1 >= c0 || ns == 0 {
+	if c1 >= c0 || t1 <= t0 {
 		return 0, false
 	}
-	return (uint64(c0-c1) * 1_000_000_000) / ns, true
+	return (uint64(c0-c1) * 1_000_000_000) / uint64(t1-t0), true
+}
+
+// lapicSample reads the APIC timer's count between two clock reads, four
+// times, and returns the count of the tightest pair with the midpoint of
+// its clock reads.
+//
+//go:nosplit
+func lapicSample() (int64, uint32) {
+	var at int64
+	var count uint32
+	best := int64(-1)
+	for range 4 {
+		a := clock.Nanotime()
+		c := lapic.Count()
+		b := clock.Nanotime()
+		if best < 0 || b-a < best {
+			best, at, count = b-a, a+(b-a)/2, c
+		}
+	}
+	return at, count
 }
 
 //go:nosplit
