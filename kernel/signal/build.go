@@ -67,7 +67,7 @@ func onAltStack(sp uint64, alt *linux.StackT) int32 {
 // frame, RDI/RSI/RDX the handler's three arguments (SA_SIGINFO form).
 //
 //go:nosplit
-func build(mem []byte, l layout, f *arch.Frame, in *Info, act *linux.Sigaction, mask uint64, alt *linux.StackT) bool {
+func build(mem []byte, l *layout, f *arch.Frame, in *Info, act *linux.Sigaction, mask uint64, alt *linux.StackT) bool {
 	o := l.fpstate - l.lo
 	if uint64(len(mem)) != l.hi-l.lo || l.frame != l.lo || len(mem) < frameSize ||
 		o >= uint64(len(mem)) || uint64(len(mem))-o < fpstateSize {

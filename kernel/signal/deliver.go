@@ -46,7 +46,7 @@ func Deliver(f *arch.Frame, t *sched.Thread, in *Info) string {
 	}
 	l := place(f.RSP, act, &t.AltStack)
 	b, ok := mem.KernelUserBytes(l.lo, l.hi-l.lo, true)
-	if !ok || !build(b, l, f, in, act, t.SigMask, &t.AltStack) {
+	if !ok || !build(b, &l, f, in, act, t.SigMask, &t.AltStack) {
 		return BadStack
 	}
 	t.SigMask |= act.Mask

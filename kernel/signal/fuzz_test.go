@@ -50,7 +50,7 @@ func FuzzFrame(f *testing.F) {
 		mem := make([]byte, size)
 		in := Info{Signo: linux.SIGSEGV, Code: SEGV_MAPERR, Addr: 8}
 		orig := fr
-		if !build(mem, l, &fr, &in, &act, 0x5, &alt) {
+		if !build(mem, &l, &fr, &in, &act, 0x5, &alt) {
 			t.Fatal("build refused a sane layout")
 		}
 		if fr.RIP != act.Handler || fr.RSP != l.frame || fr.RFLAGS&handlerClear != 0 {

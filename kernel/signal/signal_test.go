@@ -79,7 +79,7 @@ func TestBuildRestore(t *testing.T) {
 	buf := make([]byte, l.hi-l.lo)
 	in := Info{Signo: linux.SIGSEGV, Code: SEGV_MAPERR, Addr: 0x8, Trapno: 14, Err: 4, CR2: 0x8}
 	orig := f
-	if !build(buf, l, &f, &in, &act, 0x5, &alt) {
+	if !build(buf, &l, &f, &in, &act, 0x5, &alt) {
 		t.Fatal("build failed")
 	}
 	if f.RIP != act.Handler || f.RSP != l.frame || f.RDI != linux.SIGSEGV ||
