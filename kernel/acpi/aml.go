@@ -1,5 +1,7 @@
 package acpi
 
+import "gokernel/kernel/le"
+
 // \_S5, the soft-off sleep state (ACPI 6.5 §7.4.2): a package whose
 // first two integers are SLP_TYPa and SLP_TYPb, the values to write to
 // the SLP_TYP field (bits 10-12) of PM1a_CNT and PM1b_CNT, with SLP_EN
@@ -63,14 +65,14 @@ func FindS5(t []byte) (slpTypA, slpTypB uint8, err Error) {
 	aml := tail(t, HeaderSize)
 	notFound := ErrNotFound
 	for i := 0; i+4 <= len(aml); i++ {
-		if u8(aml, i) != '_' || u8(aml, i+1) != 'S' || u8(aml, i+2) != '5' || u8(aml, i+3) != '_' {
+		if le.U8(aml, i) != '_' || le.U8(aml, i+1) != 'S' || le.U8(aml, i+2) != '5' || le.U8(aml, i+3) != '_' {
 			continue
 		}
 		j := i - 1
-		if u8(aml, j) == amlRootChar {
+		if le.U8(aml, j) == amlRootChar {
 			j--
 		}
-		if j < 0 || u8(aml, j) != amlNameOp {
+		if j < 0 || le.U8(aml, j) != amlNameOp {
 			continue // a reference, a method, or data
 		}
 		a, b, e := s5Package(tail(aml, i+4))
@@ -87,7 +89,7 @@ func FindS5(t []byte) (slpTypA, slpTypB uint8, err Error) {
 //
 //go:nosplit
 func s5Package(aml []byte) (a, b uint8, err Error) {
-	if u8(aml, 0) != amlPackageOp {
+	if le.U8(aml, 0) != amlPackageOp {
 		return 0, 0, ErrAML
 	}
 	rest := tail(aml, 1)
@@ -98,7 +100,7 @@ func s5Package(aml []byte) (a, b uint8, err Error) {
 	if size == 0 || len(body) == 0 {
 		return 0, 0, ErrAML
 	}
-	count := u8(body, 0)
+	count := le.U8(body, 0)
 	v0, next, ok := amlInteger(body, 1)
 	if count == 0 || !ok {
 		return 0, 0, ErrAML
@@ -135,7 +137,7 @@ func pkgLength(b []byte) (n, size int) {
 	}
 	n = int(lead & 0x0F)
 	for k := 1; k <= follow; k++ {
-		n |= int(u8(b, k)) << uint(4+8*(k-1))
+		n |= int(le.U8(b, k)) << uint(4+8*(k-1))
 	}
 	return n, 1 + follow
 }
@@ -171,7 +173,7 @@ func amlInteger(b []byte, off int) (v uint64, next int, ok bool) {
 		return 0, off, false
 	}
 	for k := 0; k < size; k++ {
-		v |= uint64(u8(b, off+1+k)) << (8 * k)
+		v |= uint64(le.U8(b, off+1+k)) << (8 * k)
 	}
 	return v, off + 1 + size, true
 }

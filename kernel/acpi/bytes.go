@@ -1,49 +1,10 @@
 package acpi
 
-// Little-endian field access. ACPI structures are little-endian (ACPI 6.5
-// §5.2: "all numeric values ... are little-endian"). The readers return 0
-// for a field that does not lie wholly inside b; the parsers check sizes
-// before reading, so that never happens on their paths, but it keeps a
-// wrong offset from becoming a bounds panic. encoding/binary is not used:
-// its b[off:] slicing and its own bounds checks leave panic calls in the
-// code.
+import "gokernel/kernel/le"
 
-//go:nosplit
-func u8(b []byte, off int) uint8 {
-	if uint(off) >= uint(len(b)) {
-		return 0
-	}
-	return b[off]
-}
-
-//go:nosplit
-func le16(b []byte, off int) uint16 {
-	if off < 0 || off > len(b)-2 {
-		return 0
-	}
-	s := b[off:]
-	if len(s) < 2 {
-		return 0
-	}
-	return uint16(s[0]) | uint16(s[1])<<8
-}
-
-//go:nosplit
-func le32(b []byte, off int) uint32 {
-	if off < 0 || off > len(b)-4 {
-		return 0
-	}
-	s := b[off:]
-	if len(s) < 4 {
-		return 0
-	}
-	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
-}
-
-//go:nosplit
-func le64(b []byte, off int) uint64 {
-	return uint64(le32(b, off)) | uint64(le32(b, off+4))<<32
-}
+// Byte helpers for the parsers. ACPI structures are little-endian (ACPI
+// 6.5 §5.2: "all numeric values ... are little-endian"); their fields are
+// read with kernel/le, which returns 0 rather than panic on a wrong offset.
 
 // sum returns the byte sum of b; ACPI structures sum to 0 (§5.2.5.3,
 // §5.2.6).
@@ -76,7 +37,7 @@ func hasPrefix(b []byte, s string) bool {
 //
 //go:nosplit
 func copy4(b []byte) [4]byte {
-	return [4]byte{u8(b, 0), u8(b, 1), u8(b, 2), u8(b, 3)}
+	return [4]byte{le.U8(b, 0), le.U8(b, 1), le.U8(b, 2), le.U8(b, 3)}
 }
 
 // tail returns b[off:], or nil when off is outside 0..len(b).

@@ -1,5 +1,7 @@
 package acpi
 
+import "gokernel/kernel/le"
+
 // The Fixed ACPI Description Table, signature "FACP" (ACPI 6.5 §5.2.9,
 // Table 5.9): where the fixed hardware registers are. Offsets below are
 // Table 5.9's. ACPI 1.0's FADT (revision 1) is 116 bytes and ends with
@@ -112,33 +114,33 @@ func ParseFADT(b []byte, f *FADT) Error {
 	if t == nil {
 		return err
 	}
-	f.Revision = u8(t, hdrRevision)
+	f.Revision = le.U8(t, hdrRevision)
 	f.Length = uint32(len(t))
-	f.MinorVersion = u8(t, fadtMinorVersion)
-	f.Flags = le32(t, fadtFlags)
+	f.MinorVersion = le.U8(t, fadtMinorVersion)
+	f.Flags = le.U32(t, fadtFlags)
 	if f.Revision >= 2 && len(t) >= fadtIAPCBootArch+2 {
-		f.BootArch = le16(t, fadtIAPCBootArch)
+		f.BootArch = le.U16(t, fadtIAPCBootArch)
 		f.BootArchValid = true
 	}
-	f.SCIInterrupt = le16(t, fadtSCIInt)
-	f.SMICommand = le32(t, fadtSMICmd)
-	f.ACPIEnable = u8(t, fadtACPIEnable)
-	f.ACPIDisable = u8(t, fadtACPIDisable)
-	f.Century = u8(t, fadtCentury)
+	f.SCIInterrupt = le.U16(t, fadtSCIInt)
+	f.SMICommand = le.U32(t, fadtSMICmd)
+	f.ACPIEnable = le.U8(t, fadtACPIEnable)
+	f.ACPIDisable = le.U8(t, fadtACPIDisable)
+	f.Century = le.U8(t, fadtCentury)
 
-	evtLen, cntLen := u8(t, fadtPM1EvtLen), u8(t, fadtPM1CntLen)
+	evtLen, cntLen := le.U8(t, fadtPM1EvtLen), le.U8(t, fadtPM1CntLen)
 	f.PM1aEvent = pick(t, fadtXPM1aEvtBlk, fadtPM1aEvtBlk, evtLen)
 	f.PM1bEvent = pick(t, fadtXPM1bEvtBlk, fadtPM1bEvtBlk, evtLen)
 	f.PM1aControl = pick(t, fadtXPM1aCntBlk, fadtPM1aCntBlk, cntLen)
 	f.PM1bControl = pick(t, fadtXPM1bCntBlk, fadtPM1bCntBlk, cntLen)
 
-	f.PMTimerLen = u8(t, fadtPMTmrLen)
+	f.PMTimerLen = le.U8(t, fadtPMTmrLen)
 	x := parseGAS(t, fadtXPMTmrBlk)
 	switch {
 	case x.Address != 0 && x.Space == SpaceIO:
 		f.PMTimer = x
-	case le32(t, fadtPMTmrBlk) != 0:
-		f.PMTimer = ioGAS(le32(t, fadtPMTmrBlk), f.PMTimerLen)
+	case le.U32(t, fadtPMTmrBlk) != 0:
+		f.PMTimer = ioGAS(le.U32(t, fadtPMTmrBlk), f.PMTimerLen)
 	default:
 		f.PMTimer = x
 	}
@@ -150,10 +152,10 @@ func ParseFADT(b []byte, f *FADT) Error {
 	}
 
 	f.Reset = parseGAS(t, fadtResetReg)
-	f.ResetValue = u8(t, fadtResetValue)
+	f.ResetValue = le.U8(t, fadtResetValue)
 	f.DSDT = fadtDSDT(t)
-	f.FACS = uint64(le32(t, fadtFirmwareCtrl))
-	if x := le64(t, fadtXFirmwareCtl); len(t) >= fadtXFirmwareCtl+8 && x != 0 {
+	f.FACS = uint64(le.U32(t, fadtFirmwareCtrl))
+	if x := le.U64(t, fadtXFirmwareCtl); len(t) >= fadtXFirmwareCtl+8 && x != 0 {
 		f.FACS = x
 	}
 	if len(t) < fadtV1Size {
@@ -170,7 +172,7 @@ func pick(t []byte, xoff, off int, n uint8) GAS {
 	if g := parseGAS(t, xoff); g.Address != 0 {
 		return g
 	}
-	return ioGAS(le32(t, off), n)
+	return ioGAS(le.U32(t, off), n)
 }
 
 // fadtDSDT returns the DSDT address in the FADT t: X_DSDT when present
@@ -178,10 +180,10 @@ func pick(t []byte, xoff, off int, n uint8) GAS {
 //
 //go:nosplit
 func fadtDSDT(t []byte) uint64 {
-	if x := le64(t, fadtXDSDT); len(t) >= fadtXDSDT+8 && x != 0 {
+	if x := le.U64(t, fadtXDSDT); len(t) >= fadtXDSDT+8 && x != 0 {
 		return x
 	}
-	return uint64(le32(t, fadtDSDT32))
+	return uint64(le.U32(t, fadtDSDT32))
 }
 
 // Has8042 reports whether the machine has an 8042 keyboard controller,

@@ -3,6 +3,7 @@ package acpi
 import (
 	"bytes"
 	"encoding/binary"
+	"gokernel/kernel/le"
 	"testing"
 )
 
@@ -87,8 +88,8 @@ func FuzzCheckTable(f *testing.F) {
 		if (tb == nil) != (err != OK && err != ErrChecksum) {
 			t.Fatalf("CheckTable = %d bytes, %v", len(tb), err)
 		}
-		if tb != nil && (len(tb) < HeaderSize || int(le32(tb, hdrLength)) != len(tb) || len(tb) > len(b)) {
-			t.Fatalf("CheckTable = %d bytes of %d, Length %d", len(tb), len(b), le32(tb, hdrLength))
+		if tb != nil && (len(tb) < HeaderSize || int(le.U32(tb, hdrLength)) != len(tb) || len(tb) > len(b)) {
+			t.Fatalf("CheckTable = %d bytes of %d, Length %d", len(tb), len(b), le.U32(tb, hdrLength))
 		}
 		var h Header
 		if ParseHeader(b, &h) == OK && tb != nil && h.Length != uint32(len(tb)) {

@@ -1,5 +1,7 @@
 package acpi
 
+import "gokernel/kernel/le"
+
 // The Generic Address Structure (ACPI 6.5 §5.2.3.2, Table 5.1): where a
 // register is, in which address space, and how wide it is.
 const gasSize = 12
@@ -38,11 +40,11 @@ func parseGAS(b []byte, off int) GAS {
 		return GAS{}
 	}
 	return GAS{
-		Space:      u8(b, off),
-		BitWidth:   u8(b, off+1),
-		BitOffset:  u8(b, off+2),
-		AccessSize: u8(b, off+3),
-		Address:    le64(b, off+4),
+		Space:      le.U8(b, off),
+		BitWidth:   le.U8(b, off+1),
+		BitOffset:  le.U8(b, off+2),
+		AccessSize: le.U8(b, off+3),
+		Address:    le.U64(b, off+4),
 	}
 }
 

@@ -1,5 +1,7 @@
 package acpi
 
+import "gokernel/kernel/le"
+
 // The HPET description table, signature "HPET" (IA-PC HPET Specification
 // 1.0a §3.2.4, Table 3): where the first event timer block's registers
 // are, and a copy of the low 32 bits of its capabilities register (the
@@ -51,7 +53,7 @@ func ParseHPET(b []byte, h *HPET) Error {
 	if len(t) < hpetSize {
 		return ErrShort
 	}
-	id := le32(t, hpetBlockID)
+	id := le.U32(t, hpetBlockID)
 	h.BlockID = id
 	h.VendorID = uint16(id >> 16)
 	h.LegacyRoute = id&(1<<15) != 0
@@ -59,9 +61,9 @@ func ParseHPET(b []byte, h *HPET) Error {
 	h.Comparators = int(id>>8&0x1F) + 1
 	h.HardwareRev = uint8(id)
 	h.Base = parseGAS(t, hpetBase)
-	h.Number = u8(t, hpetNumber)
-	h.MinTick = le16(t, hpetMinTick)
-	h.PageProtection = u8(t, hpetAttr)
+	h.Number = le.U8(t, hpetNumber)
+	h.MinTick = le.U16(t, hpetMinTick)
+	h.PageProtection = le.U8(t, hpetAttr)
 	if h.Base.Space != SpaceMemory {
 		return ErrAddressSpace
 	}

@@ -1,5 +1,7 @@
 package acpi
 
+import "gokernel/kernel/le"
+
 // The Multiple APIC Description Table, signature "APIC" (ACPI 6.5
 // §5.2.12, Table 5.19): the local APIC address and flags, then a list of
 // variable-length interrupt controller structures, each starting with a
@@ -158,16 +160,16 @@ func ParseMADT(b []byte, m *MADT) Error {
 	if len(t) < madtEntries {
 		return ErrShort
 	}
-	m.Revision = u8(t, hdrRevision)
-	m.LAPICAddr32 = le32(t, madtLAPICAddr)
+	m.Revision = le.U8(t, hdrRevision)
+	m.LAPICAddr32 = le.U32(t, madtLAPICAddr)
 	m.LAPICAddr = uint64(m.LAPICAddr32)
-	m.Flags = le32(t, madtFlags)
+	m.Flags = le.U32(t, madtFlags)
 
 	for off := madtEntries; off < len(t); {
 		if off > len(t)-2 {
 			return ErrEntryLength // a lone byte at the end
 		}
-		n := int(u8(t, off+1))
+		n := int(le.U8(t, off+1))
 		e := span(t, off, off+n)
 		if n < 2 || e == nil {
 			return ErrEntryLength
@@ -188,23 +190,23 @@ func ParseMADT(b []byte, m *MADT) Error {
 //
 //go:nosplit
 func (m *MADT) entry(e []byte) bool {
-	switch u8(e, 0) {
+	switch le.U8(e, 0) {
 	case typeLocalAPIC:
 		if len(e) < 8 {
 			return false
 		}
-		m.addCPU(uint32(e[2]), uint32(e[3]), le32(e, 4), false)
+		m.addCPU(uint32(e[2]), uint32(e[3]), le.U32(e, 4), false)
 	case typeLocalX2APIC:
 		if len(e) < 16 {
 			return false
 		}
-		m.addCPU(le32(e, 12), le32(e, 4), le32(e, 8), true)
+		m.addCPU(le.U32(e, 12), le.U32(e, 4), le.U32(e, 8), true)
 	case typeIOAPIC:
 		if len(e) < 12 {
 			return false
 		}
 		if i := m.NIOAPICs; i >= 0 && i < len(m.IOAPICs) {
-			m.IOAPICs[i] = IOAPIC{ID: e[2], Addr: le32(e, 4), GSIBase: le32(e, 8)}
+			m.IOAPICs[i] = IOAPIC{ID: e[2], Addr: le.U32(e, 4), GSIBase: le.U32(e, 8)}
 			m.NIOAPICs = i + 1
 		} else {
 			m.Dropped++
@@ -214,7 +216,7 @@ func (m *MADT) entry(e []byte) bool {
 			return false
 		}
 		if i := m.NOverrides; i >= 0 && i < len(m.Overrides) {
-			m.Overrides[i] = Override{Bus: e[2], Source: e[3], GSI: le32(e, 4), Flags: INTIFlags(le16(e, 8))}
+			m.Overrides[i] = Override{Bus: e[2], Source: e[3], GSI: le.U32(e, 4), Flags: INTIFlags(le.U16(e, 8))}
 			m.NOverrides = i + 1
 		} else {
 			m.Dropped++
@@ -224,7 +226,7 @@ func (m *MADT) entry(e []byte) bool {
 			return false
 		}
 		if i := m.NNMISources; i >= 0 && i < len(m.NMISources) {
-			m.NMISources[i] = NMISource{Flags: INTIFlags(le16(e, 2)), GSI: le32(e, 4)}
+			m.NMISources[i] = NMISource{Flags: INTIFlags(le.U16(e, 2)), GSI: le.U32(e, 4)}
 			m.NNMISources = i + 1
 		} else {
 			m.Dropped++
@@ -237,17 +239,17 @@ func (m *MADT) entry(e []byte) bool {
 		if uid == 0xFF {
 			uid = AllProcessors
 		}
-		m.addLocalNMI(LocalNMI{UID: uid, Flags: INTIFlags(le16(e, 3)), LINT: e[5]})
+		m.addLocalNMI(LocalNMI{UID: uid, Flags: INTIFlags(le.U16(e, 3)), LINT: e[5]})
 	case typeLocalX2APICNMI:
 		if len(e) < 12 {
 			return false
 		}
-		m.addLocalNMI(LocalNMI{Flags: INTIFlags(le16(e, 2)), UID: le32(e, 4), LINT: e[8], X2APIC: true})
+		m.addLocalNMI(LocalNMI{Flags: INTIFlags(le.U16(e, 2)), UID: le.U32(e, 4), LINT: e[8], X2APIC: true})
 	case typeLAPICOverride:
 		if len(e) < 12 {
 			return false
 		}
-		m.LAPICAddr = le64(e, 4)
+		m.LAPICAddr = le.U64(e, 4)
 		m.LAPICAddrOverride = true
 	default:
 		m.Other++

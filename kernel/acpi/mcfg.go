@@ -1,5 +1,7 @@
 package acpi
 
+import "gokernel/kernel/le"
+
 // The PCI Express memory-mapped configuration table, signature "MCFG"
 // (PCI Firmware Specification 3.x §4.1.2, Tables 4-2 and 4-3): after the
 // header and 8 reserved bytes, one 16-byte allocation per range of buses
@@ -60,10 +62,10 @@ func ParseMCFG(b []byte, m *MCFG) Error {
 			continue
 		}
 		m.ECAM[i] = ECAM{
-			Base:     le64(t, off),
-			Segment:  le16(t, off+8),
-			StartBus: u8(t, off+10),
-			EndBus:   u8(t, off+11),
+			Base:     le.U64(t, off),
+			Segment:  le.U16(t, off+8),
+			StartBus: le.U8(t, off+10),
+			EndBus:   le.U8(t, off+11),
 		}
 		m.N = i + 1
 	}

@@ -1,5 +1,7 @@
 package acpi
 
+import "gokernel/kernel/le"
+
 // The Root System Description Pointer (ACPI 6.5 §5.2.5.3, Table 5.3). The
 // first 20 bytes are the ACPI 1.0 structure, whose checksum covers them;
 // revision 2 and later add a Length, the XSDT address and an extended
@@ -57,9 +59,9 @@ func ParseRSDP(b []byte, r *RSDP) Error {
 	}
 	r.Revision = b[rsdpRevision]
 	for i := range r.OEMID {
-		r.OEMID[i] = u8(b, rsdpOEMID+i)
+		r.OEMID[i] = le.U8(b, rsdpOEMID+i)
 	}
-	r.RSDT = le32(b, rsdpRSDT)
+	r.RSDT = le.U32(b, rsdpRSDT)
 	if r.Revision < 2 {
 		return OK
 	}
@@ -67,7 +69,7 @@ func ParseRSDP(b []byte, r *RSDP) Error {
 		r.ExtErr = ErrShort
 		return OK
 	}
-	n := int(le32(b, rsdpLength))
+	n := int(le.U32(b, rsdpLength))
 	if n < RSDPSize2 || n > len(b) {
 		r.ExtErr = ErrLength
 		return OK
@@ -76,7 +78,7 @@ func ParseRSDP(b []byte, r *RSDP) Error {
 		r.ExtErr = ErrChecksum
 		return OK
 	}
-	r.XSDT = le64(b, rsdpXSDT)
+	r.XSDT = le.U64(b, rsdpXSDT)
 	r.Extended = true
 	return OK
 }

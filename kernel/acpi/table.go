@@ -1,5 +1,7 @@
 package acpi
 
+import "gokernel/kernel/le"
+
 // The system description table header (ACPI 6.5 §5.2.6, Table 5.4), which
 // every table but the FACS starts with, and the root tables' entry arrays:
 // the RSDT's 32-bit addresses (§5.2.7) and the XSDT's 64-bit ones
@@ -55,17 +57,17 @@ func ParseHeader(b []byte, h *Header) Error {
 		return ErrShort
 	}
 	h.Signature = copy4(b)
-	h.Length = le32(b, hdrLength)
+	h.Length = le.U32(b, hdrLength)
 	h.Revision = b[hdrRevision]
 	for i := range h.OEMID {
-		h.OEMID[i] = u8(b, hdrOEMID+i)
+		h.OEMID[i] = le.U8(b, hdrOEMID+i)
 	}
 	for i := range h.OEMTableID {
-		h.OEMTableID[i] = u8(b, hdrOEMTableID+i)
+		h.OEMTableID[i] = le.U8(b, hdrOEMTableID+i)
 	}
-	h.OEMRevision = le32(b, hdrOEMRevision)
+	h.OEMRevision = le.U32(b, hdrOEMRevision)
 	h.CreatorID = copy4(b[hdrCreatorID:])
-	h.CreatorRevision = le32(b, hdrCreatorRev)
+	h.CreatorRevision = le.U32(b, hdrCreatorRev)
 	if h.Length < HeaderSize {
 		return ErrLength
 	}
@@ -86,7 +88,7 @@ func CheckTable(b []byte, sig string) ([]byte, Error) {
 	if sig != "" && !hasPrefix(b, sig) {
 		return nil, ErrSignature
 	}
-	n := int(le32(b, hdrLength))
+	n := int(le.U32(b, hdrLength))
 	if n < HeaderSize || n > len(b) {
 		return nil, ErrLength
 	}
@@ -115,7 +117,7 @@ func rootEntrySize(xsdt bool) int {
 //
 //go:nosplit
 func RootEntries(root []byte, xsdt bool) int {
-	n := int(le32(root, hdrLength))
+	n := int(le.U32(root, hdrLength))
 	if n > len(root) {
 		n = len(root)
 	}
@@ -139,7 +141,7 @@ func RootEntry(root []byte, xsdt bool, i int) uint64 {
 	}
 	off := HeaderSize + i*rootEntrySize(xsdt)
 	if xsdt {
-		return le64(root, off)
+		return le.U64(root, off)
 	}
-	return uint64(le32(root, off))
+	return uint64(le.U32(root, off))
 }

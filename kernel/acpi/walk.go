@@ -1,5 +1,7 @@
 package acpi
 
+import "gokernel/kernel/le"
+
 // Reader returns a view of n bytes of physical memory at pa, or nil when
 // that range is not accessible. In the kernel it is unsafe.Slice over the
 // identity map and must itself be //go:nosplit and allocation-free; in
@@ -138,8 +140,8 @@ func (d *Directory) add(read Reader, pa uint64) *TableInfo {
 		return t
 	}
 	t.Signature = copy4(h)
-	t.Length = le32(h, hdrLength)
-	t.Revision = u8(h, hdrRevision)
+	t.Length = le.U32(h, hdrLength)
+	t.Revision = le.U8(h, hdrRevision)
 	if t.Length < HeaderSize || t.Length > MaxTableLength {
 		t.Err = ErrLength
 		return t
@@ -182,7 +184,7 @@ func readTable(read Reader, pa uint64, xsdt bool) ([]byte, Error) {
 	if h == nil {
 		return nil, ErrRead
 	}
-	n := le32(h, hdrLength)
+	n := le.U32(h, hdrLength)
 	if n < HeaderSize || n > MaxTableLength {
 		return nil, ErrLength
 	}

@@ -1,5 +1,7 @@
 package multiboot
 
+import "gokernel/kernel/le"
+
 // Multiboot 1 (specification 0.6.96, §3.3 "Boot information format").
 //
 // The information structure starts with a flags word; each set bit makes
@@ -67,7 +69,7 @@ func parse1(infoAddr uint64, mem PhysMem, out *Info) Error {
 	if b == nil {
 		return ErrInaccessible
 	}
-	flags := le32(b, 0)
+	flags := le.U32(b, 0)
 	size := 4
 	for i := 0; i < len(infoEnds1); i++ {
 		if flags&(1<<uint(i)) != 0 && int(infoEnds1[i]) > size {
@@ -84,43 +86,43 @@ func parse1(infoAddr uint64, mem PhysMem, out *Info) Error {
 
 	if flags&flag1Mem != 0 {
 		out.HasMemInfo = true
-		out.MemLowerKB = le32(b, 4)
-		out.MemUpperKB = le32(b, 8)
+		out.MemLowerKB = le.U32(b, 4)
+		out.MemUpperKB = le.U32(b, 8)
 	}
 	if flags&flag1Cmdline != 0 {
-		full, err := scanString1(mem, uint64(le32(b, 16)), out, toCmdline)
+		full, err := scanString1(mem, uint64(le.U32(b, 16)), out, toCmdline)
 		if err != 0 {
 			return err
 		}
 		finishCmdline(out, full-out.CmdlinePath)
 	}
 	if flags&flag1Mmap != 0 {
-		if err := mmap1(mem, uint64(le32(b, 48)), uint64(le32(b, 44)), out); err != 0 {
+		if err := mmap1(mem, uint64(le.U32(b, 48)), uint64(le.U32(b, 44)), out); err != 0 {
 			return err
 		}
 	}
 	if flags&flag1Mods != 0 {
-		if err := mods1(mem, uint64(le32(b, 24)), uint64(le32(b, 20)), out); err != 0 {
+		if err := mods1(mem, uint64(le.U32(b, 24)), uint64(le.U32(b, 20)), out); err != 0 {
 			return err
 		}
 	}
 	if flags&flag1LoaderName != 0 {
-		if _, err := scanString1(mem, uint64(le32(b, 64)), out, toLoaderName); err != 0 {
+		if _, err := scanString1(mem, uint64(le.U32(b, 64)), out, toLoaderName); err != 0 {
 			return err
 		}
 	}
 	if flags&flag1Framebuffer != 0 {
 		fb := &out.Framebuffer
-		fb.Addr = le64(b, 88)
-		fb.Pitch = le32(b, 96)
-		fb.Width = le32(b, 100)
-		fb.Height = le32(b, 104)
-		fb.BPP = u8(b, 108)
-		fb.Type = u8(b, 109)
+		fb.Addr = le.U64(b, 88)
+		fb.Pitch = le.U32(b, 96)
+		fb.Width = le.U32(b, 100)
+		fb.Height = le.U32(b, 104)
+		fb.BPP = le.U8(b, 108)
+		fb.Type = le.U8(b, 109)
 		if fb.Type == FramebufferRGB {
-			fb.RedPos, fb.RedSize = u8(b, 110), u8(b, 111)
-			fb.GreenPos, fb.GreenSize = u8(b, 112), u8(b, 113)
-			fb.BluePos, fb.BlueSize = u8(b, 114), u8(b, 115)
+			fb.RedPos, fb.RedSize = le.U8(b, 110), le.U8(b, 111)
+			fb.GreenPos, fb.GreenSize = le.U8(b, 112), le.U8(b, 113)
+			fb.BluePos, fb.BlueSize = le.U8(b, 114), le.U8(b, 115)
 		}
 		out.HasFramebuffer = true
 	}
@@ -149,14 +151,14 @@ func mmap1(mem PhysMem, addr, length uint64, out *Info) Error {
 		if len(m)-off < 4 {
 			return ErrMmapLength
 		}
-		sz := int(le32(m, off))
+		sz := int(le.U32(m, off))
 		if sz < mmapEntry1 {
 			return ErrEntrySize
 		}
 		if sz > len(m)-off-4 {
 			return ErrMmapLength
 		}
-		addRegion(out, le64(m, off+4), le64(m, off+12), le32(m, off+20))
+		addRegion(out, le.U64(m, off+4), le.U64(m, off+12), le.U32(m, off+20))
 		off += 4 + sz
 	}
 	return 0

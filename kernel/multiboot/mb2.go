@@ -1,5 +1,7 @@
 package multiboot
 
+import "gokernel/kernel/le"
+
 // Multiboot2 (specification 2.0, §3.6 "Boot information format").
 //
 // §3.6.1: the structure is 8-byte aligned and starts with
@@ -54,7 +56,7 @@ func parse2(infoAddr uint64, mem PhysMem, out *Info) Error {
 	if h == nil {
 		return ErrInaccessible
 	}
-	total := uint64(le32(h, 0))
+	total := uint64(le.U32(h, 0))
 	if total < minInfo2 {
 		return ErrTotalSize
 	}
@@ -75,8 +77,8 @@ func parse2(infoAddr uint64, mem PhysMem, out *Info) Error {
 		if len(rest) < tagHeader {
 			return ErrNoEndTag
 		}
-		typ := le32(rest, 0)
-		size := int(le32(rest, 4))
+		typ := le.U32(rest, 0)
+		size := int(le.U32(rest, 4))
 		if size < tagHeader || size > len(rest) {
 			return ErrTagSize
 		}
@@ -136,20 +138,20 @@ func tag2(typ uint32, tag []byte, out *Info) Error {
 			return ErrTagTooSmall
 		}
 		out.HasMemInfo = true
-		out.MemLowerKB = le32(tag, 8)
-		out.MemUpperKB = le32(tag, 12)
+		out.MemLowerKB = le.U32(tag, 8)
+		out.MemUpperKB = le.U32(tag, 12)
 	case tagEFI32:
 		if len(tag) < tagHeader+4 {
 			return ErrTagTooSmall
 		}
 		if out.EFISystemTable == 0 {
-			out.EFISystemTable = uint64(le32(tag, tagHeader))
+			out.EFISystemTable = uint64(le.U32(tag, tagHeader))
 		}
 	case tagEFI64:
 		if len(tag) < tagHeader+8 {
 			return ErrTagTooSmall
 		}
-		out.EFISystemTable = le64(tag, tagHeader)
+		out.EFISystemTable = le.U64(tag, tagHeader)
 	case tagACPIOld:
 		if len(tag) < minACPIOld {
 			return ErrTagTooSmall
@@ -197,7 +199,7 @@ func mmap2(tag []byte, out *Info) Error {
 		return ErrTagTooSmall
 	}
 	out.HasMemoryMap = true
-	esz := int(le32(tag, 8))
+	esz := int(le.U32(tag, 8))
 	if esz < mmapEntry2 {
 		return ErrEntrySize
 	}
@@ -206,7 +208,7 @@ func mmap2(tag []byte, out *Info) Error {
 		if len(tag)-off < esz {
 			return ErrMmapLength
 		}
-		addRegion(out, le64(tag, off), le64(tag, off+8), le32(tag, off+16))
+		addRegion(out, le.U64(tag, off), le.U64(tag, off+8), le.U32(tag, off+16))
 	}
 	return 0
 }
@@ -230,21 +232,21 @@ func framebuffer2(tag []byte, out *Info) Error {
 	if len(tag) < minFramebuffer {
 		return ErrTagTooSmall
 	}
-	typ := u8(tag, 29)
+	typ := le.U8(tag, 29)
 	if typ == FramebufferRGB && len(tag) < rgbFramebuffer {
 		return ErrTagTooSmall
 	}
 	fb := &out.Framebuffer
-	fb.Addr = le64(tag, 8)
-	fb.Pitch = le32(tag, 16)
-	fb.Width = le32(tag, 20)
-	fb.Height = le32(tag, 24)
-	fb.BPP = u8(tag, 28)
+	fb.Addr = le.U64(tag, 8)
+	fb.Pitch = le.U32(tag, 16)
+	fb.Width = le.U32(tag, 20)
+	fb.Height = le.U32(tag, 24)
+	fb.BPP = le.U8(tag, 28)
 	fb.Type = typ
 	if typ == FramebufferRGB {
-		fb.RedPos, fb.RedSize = u8(tag, 32), u8(tag, 33)
-		fb.GreenPos, fb.GreenSize = u8(tag, 34), u8(tag, 35)
-		fb.BluePos, fb.BlueSize = u8(tag, 36), u8(tag, 37)
+		fb.RedPos, fb.RedSize = le.U8(tag, 32), le.U8(tag, 33)
+		fb.GreenPos, fb.GreenSize = le.U8(tag, 34), le.U8(tag, 35)
+		fb.BluePos, fb.BlueSize = le.U8(tag, 36), le.U8(tag, 37)
 	}
 	out.HasFramebuffer = true
 	return 0

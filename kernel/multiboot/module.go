@@ -1,6 +1,10 @@
 package multiboot
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"gokernel/kernel/le"
+)
 
 // Boot modules: files the loader put in memory next to the kernel (QEMU's
 // -initrd "FILE ARGS,FILE2" with -kernel, GRUB's module2 FILE ARGS).
@@ -110,10 +114,10 @@ func mods1(mem PhysMem, addr, count uint64, out *Info) Error {
 	}
 	addSpan(out, addr, count*mod1Size)
 	for off := 0; off+mod1Size <= len(b); off += mod1Size {
-		if !addModule(out, uint64(le32(b, off)), uint64(le32(b, off+4))) {
+		if !addModule(out, uint64(le.U32(b, off)), uint64(le.U32(b, off+4))) {
 			return 0
 		}
-		if str := uint64(le32(b, off+8)); str != 0 {
+		if str := uint64(le.U32(b, off+8)); str != 0 {
 			if _, err := scanString1(mem, str, out, toModule); err != 0 {
 				return err
 			}
@@ -134,7 +138,7 @@ func module2(tag []byte, out *Info) Error {
 	if n < 0 || n > len(s) {
 		return ErrUnterminated
 	}
-	if addModule(out, uint64(le32(tag, 8)), uint64(le32(tag, 12))) {
+	if addModule(out, uint64(le.U32(tag, 8)), uint64(le.U32(tag, 12))) {
 		appendModuleLine(out, s[:n])
 	}
 	return 0

@@ -1,39 +1,11 @@
 package multiboot
 
-// Little-endian field access and bounded views of physical memory. Both
-// boot protocols are x86 structures, so every field is little-endian.
-// The readers return 0 for a field that does not lie wholly inside b; the
-// parsers check sizes before reading, so that never happens on their
-// paths, but it keeps a wrong offset from becoming a bounds panic.
+// Bounded views of physical memory. Both boot protocols are x86
+// structures, so every field is little-endian, read with kernel/le.
 
 // maxView bounds any single view: a Multiboot2 total_size and a Multiboot 1
 // mmap_length are 32-bit, so no honest structure is larger.
 const maxView = 1 << 32
-
-//go:nosplit
-func le32(b []byte, off int) uint32 {
-	if off < 0 || off > len(b)-4 {
-		return 0
-	}
-	s := b[off:]
-	if len(s) < 4 {
-		return 0
-	}
-	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
-}
-
-//go:nosplit
-func le64(b []byte, off int) uint64 {
-	return uint64(le32(b, off)) | uint64(le32(b, off+4))<<32
-}
-
-//go:nosplit
-func u8(b []byte, off int) uint8 {
-	if uint(off) >= uint(len(b)) {
-		return 0
-	}
-	return b[off]
-}
 
 // view returns exactly n bytes of physical memory at addr, or nil when n is
 // 0 or above maxView, addr+n wraps, or mem gives no (or too short a) view.
