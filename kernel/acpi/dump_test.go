@@ -1,15 +1,12 @@
 package acpi
 
 import (
-	"bufio"
-	"bytes"
-	"compress/gzip"
-	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"gokernel/tools/memdump"
 )
 
 // dumps are the captures in testdata (see testdata/README.md).
@@ -18,15 +15,10 @@ var dumps = []string{"pc-seabios", "q35-seabios", "pc-ovmf", "q35-ovmf"}
 // dump is one capture: the physical ranges holding the ACPI tables and
 // capture.txt's RSDP address and table list.
 type dump struct {
-	name   string
-	segs   []segment
+	name string
+	*memdump.Memory
 	rsdp   uint64
 	tables []dumpTable // as the capture program found them
-}
-
-type segment struct {
-	base uint64
-	data []byte
 }
 
 type dumpTable struct {
@@ -37,48 +29,16 @@ type dumpTable struct {
 func loadDump(t testing.TB, name string) *dump {
 	t.Helper()
 	dir := filepath.Join("testdata", name)
-	files, err := filepath.Glob(filepath.Join(dir, "mem-*.bin.gz"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("%s: no mem-*.bin.gz files (%v)", dir, err)
-	}
-	d := &dump{name: name}
-	for _, f := range files {
-		base, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "mem-"), ".bin.gz"), 16, 64)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		z, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		zr, err := gzip.NewReader(z)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		b, err := io.ReadAll(zr)
-		z.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		d.segs = append(d.segs, segment{base, b})
-	}
-	txt, err := os.ReadFile(filepath.Join(dir, "capture.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(bytes.NewReader(txt))
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), "=")
-		if !ok || strings.HasPrefix(k, "#") {
-			continue
-		}
-		switch k {
+	d := &dump{name: name, Memory: memdump.Load(t, dir)}
+	for _, p := range memdump.Keys(t, filepath.Join(dir, "capture.txt")) {
+		var err error
+		switch p.Key {
 		case "rsdp":
-			d.rsdp, err = strconv.ParseUint(v, 0, 64)
+			d.rsdp, err = strconv.ParseUint(p.Value, 0, 64)
 		case "table":
-			f := strings.Fields(v)
+			f := strings.Fields(p.Value)
 			if len(f) != 3 {
-				t.Fatalf("capture.txt: bad line %q", sc.Text())
+				t.Fatalf("capture.txt: bad line %q", p.Value)
 			}
 			var tb dumpTable
 			tb.sig = f[0]
@@ -88,7 +48,7 @@ func loadDump(t testing.TB, name string) *dump {
 			d.tables = append(d.tables, tb)
 		}
 		if err != nil {
-			t.Fatalf("capture.txt: %q: %v", sc.Text(), err)
+			t.Fatalf("capture.txt: %s=%s: %v", p.Key, p.Value, err)
 		}
 	}
 	if d.rsdp == 0 {
@@ -99,15 +59,7 @@ func loadDump(t testing.TB, name string) *dump {
 
 // read is the Reader: a view of the captured bytes (so tests can corrupt
 // them through it), nil elsewhere.
-func (d *dump) read(pa, n uint64) []byte {
-	for _, s := range d.segs {
-		if pa >= s.base && pa-s.base <= uint64(len(s.data)) && n <= uint64(len(s.data))-(pa-s.base) {
-			off := pa - s.base
-			return s.data[off : off+n]
-		}
-	}
-	return nil
-}
+func (d *dump) read(pa, n uint64) []byte { return d.View(pa, n) }
 
 // table returns the bytes of the first table with signature sig that the
 // capture program found, or nil.

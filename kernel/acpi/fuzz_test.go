@@ -114,8 +114,8 @@ func FuzzWalk(f *testing.F) {
 	for _, name := range dumps {
 		d := loadDump(f, name)
 		r := bytes.Clone(d.read(d.rsdp, RSDPSize2))
-		for _, s := range d.segs {
-			f.Add(bytes.Clone(s.data), r)
+		for _, s := range d.Segs {
+			f.Add(bytes.Clone(s.Data), r)
 		}
 	}
 	// A small self-contained image: RSDT at 0x40 listing a FADT at 0x80

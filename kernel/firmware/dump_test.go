@@ -1,13 +1,9 @@
 package firmware
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/binary"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -16,58 +12,23 @@ import (
 	"testing"
 
 	"gokernel/kernel/multiboot"
+	"gokernel/tools/memdump"
 )
 
 // dump is a capture from testdata (see testdata/README.md): the physical
 // ranges a Probe read from a QEMU guest, and boot.txt's keys.
 type dump struct {
 	name string
-	segs []segment
+	*memdump.Memory
 	boot map[string]string
-}
-
-type segment struct {
-	base uint64
-	data []byte
 }
 
 func loadDump(t testing.TB, name string) *dump {
 	t.Helper()
 	dir := filepath.Join("testdata", name)
-	files, err := filepath.Glob(filepath.Join(dir, "mem-*.bin.gz"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("%s: no mem-*.bin.gz files (%v)", dir, err)
-	}
-	d := &dump{name: name, boot: map[string]string{}}
-	for _, f := range files {
-		base, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "mem-"), ".bin.gz"), 16, 64)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		z, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		zr, err := gzip.NewReader(z)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		b, err := io.ReadAll(zr)
-		z.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		d.segs = append(d.segs, segment{base, b})
-	}
-	bt, err := os.ReadFile(filepath.Join(dir, "boot.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(bytes.NewReader(bt))
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), "="); ok && !strings.HasPrefix(k, "#") {
-			d.boot[k] = v
-		}
+	d := &dump{name: name, Memory: memdump.Load(t, dir), boot: map[string]string{}}
+	for _, p := range memdump.Keys(t, filepath.Join(dir, "boot.txt")) {
+		d.boot[p.Key] = p.Value
 	}
 	return d
 }
@@ -75,13 +36,10 @@ func loadDump(t testing.TB, name string) *dump {
 // view returns the captured bytes [addr, addr+n) or nil; the slice is the
 // dump's own memory, so tests can corrupt it.
 func (d *dump) view(addr uint64, n int) []byte {
-	for _, s := range d.segs {
-		if addr >= s.base && addr-s.base <= uint64(len(s.data)) && uint64(n) <= uint64(len(s.data))-(addr-s.base) {
-			off := addr - s.base
-			return s.data[off : off+uint64(n)]
-		}
+	if n < 0 {
+		return nil
 	}
-	return nil
+	return d.View(addr, uint64(n))
 }
 
 // read is the PhysReader: a copy of captured memory, an error elsewhere.
