@@ -37,6 +37,15 @@ func TestKeyboardTest(t *testing.T) {
 	typeKeys(t, v, "1", "2", "3", "spc", "shift-equal", "ret")
 	typeKeys(t, v, "a", "b", "backspace", "c", "ret")
 	typeKeys(t, v, "up", "esc")
+	expectKeyboardLines(t, v)
+}
+
+// expectKeyboardLines waits for test=keyboard to end after the script
+// typed by TestKeyboard and the USB keyboard tests (hello, Hi!, ABc with
+// Caps Lock, 123 +, ac after a backspace, ArrowUp, Esc) and checks that
+// it passed with a line for each.
+func expectKeyboardLines(t *testing.T, v *vm.VM) {
+	t.Helper()
 	res, err := v.Wait()
 	if err != nil {
 		t.Fatal(err)
