@@ -34,9 +34,6 @@ func init() {
 	})
 }
 
-// getcpu returns the CPU the calling thread runs on.
-func getcpu() int { return kcall.GetCPU() }
-
 // spinOn keeps n goroutines, each locked to a thread of its own, spinning
 // at once for d, and returns the CPUs each saw itself on.
 func spinOn(n int, d time.Duration) [][]bool {
@@ -54,7 +51,7 @@ func spinOn(n int, d time.Duration) [][]bool {
 			for ready.Load() < int32(n) {
 			}
 			for end := time.Now().Add(d); time.Now().Before(end); {
-				if c := getcpu(); c >= 0 && c < len(seen[g]) {
+				if c := kcall.GetCPU(); c >= 0 && c < len(seen[g]) {
 					seen[g][c] = true
 				}
 			}
@@ -129,7 +126,7 @@ func testParallel() error {
 				part := data[p*len(data)/n : (p+1)*len(data)/n]
 				for i := 0; i < passes*len(part); i += 1 << 20 {
 					off := i % len(part) // parts are whole MiB
-					if c := getcpu(); c >= 0 && c < n {
+					if c := kcall.GetCPU(); c >= 0 && c < n {
 						cpus[c].Store(true)
 					}
 					// Each MiB's digest starts the next's input: a chain
@@ -321,7 +318,7 @@ func testShootdown() error {
 				}
 				done <- res
 			}()
-			readerCPU.Store(int32(getcpu()))
+			readerCPU.Store(int32(kcall.GetCPU()))
 			running.Store(true)
 			for {
 				after := unmapped.Load()
@@ -336,7 +333,7 @@ func testShootdown() error {
 		for !running.Load() {
 			runtime.Gosched()
 		}
-		writer := getcpu()
+		writer := kcall.GetCPU()
 		if err := syscall.Munmap(b); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"gokernel/kernel/kcall"
 	"gokernel/task"
 	"gokernel/task/storm"
 )
@@ -42,7 +43,7 @@ func testWakeStorm() error {
 		MaxTasks: n * stormPerRunner,
 		Runners:  n,
 		CPU: func() int {
-			c := getcpu()
+			c := kcall.GetCPU()
 			if c >= 0 && c < n {
 				seen[c].Store(true)
 			}
