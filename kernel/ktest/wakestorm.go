@@ -29,8 +29,9 @@ const (
 )
 
 // testWakeStorm runs an executor with a runner per CPU, each on a
-// goroutine locked to its thread, with the default idle (park, on the
-// kernel's futex), and runs the storm on it: tasks of every runner pass
+// goroutine locked to its thread, parking as the kernel's own executor
+// does (kcall.Park: WaitIRQ with the runner's park word, which a
+// FUTEX_WAKE of the word ends), and runs the storm on it: tasks of every runner pass
 // tokens to tasks of the others, a Wake each, 1,000,000 times. It fails
 // if a token sent was never received by a poll, or if the storm does not
 // end in time (a lost wake leaves a runner parked for good), and with
@@ -51,7 +52,7 @@ func testWakeStorm() error {
 		},
 		Wait: func(w *uint32, v uint32, d time.Duration) {
 			parks.Add(1)
-			task.FutexWait(w, v, d)
+			kcall.Park(w, v, d)
 		},
 	})
 	if err != nil {
