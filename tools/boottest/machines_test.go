@@ -42,6 +42,25 @@ var machines = []machine{
 	{"q35 smp 4", []string{"-machine", "q35", "-smp", "4"}, "", []string{`^smp: 4 CPUs \(APIC IDs 0 1 2 3\)$`, `^timer: LAPIC one-shot`}, ""},
 }
 
+// lapicRate finds the timer line of a boot on the local APIC timer.
+var lapicRate = regexp.MustCompile(`^timer: LAPIC one-shot at (\d+) MHz`)
+
+// checkLAPICRate requires a boot on the local APIC timer to have measured
+// QEMU's rate, printed as 62: QEMU's APIC bus clock is 1 GHz
+// (APIC_BUS_CYCLE_NS, include/hw/i386/apic_internal.h) and the kernel
+// divides it by lapic.Divide, 16, so 62.5 MHz. The measurement dates each count
+// read by the clock reads around it, so a read the host serves late on a
+// busy machine does not make it read 60 or 61, which fired one-shots
+// early.
+func checkLAPICRate(t *testing.T, res vm.Result) {
+	t.Helper()
+	for _, l := range res.Lines {
+		if m := lapicRate.FindStringSubmatch(l.Text); m != nil && m[1] != "62" {
+			t.Errorf("the APIC timer measured at %s MHz, want QEMU's 62.5: %q", m[1], l.Text)
+		}
+	}
+}
+
 // smp reports whether m has more than one CPU.
 func (m machine) smp() bool {
 	i := slices.Index(m.args, "-smp")
@@ -125,6 +144,7 @@ func TestMachines(t *testing.T) {
 				if name == "ticks" {
 					expectLines(t, res, m.lines...)
 				}
+				checkLAPICRate(t, res)
 			}
 			for _, name := range passes {
 				if timing[name] || name == m.skip {
@@ -132,7 +152,7 @@ func TestMachines(t *testing.T) {
 				}
 				t.Run(name, func(t *testing.T) {
 					t.Parallel()
-					vm.RunTest(t, opts(name), name)
+					checkLAPICRate(t, vm.RunTest(t, opts(name), name))
 				})
 			}
 			for _, name := range fails {
